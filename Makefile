@@ -1,0 +1,54 @@
+# The course's entry point.  See README.md.
+#
+#   make                  builds every phase (build/<phase>/libsm.a, libsm.so)
+#   make test             the shared suite on every phase, then the repository's other tests
+#   make phase1 test      the suite on one phase (phase0, phase1, phase2, phase2_1)
+#   make deps             installs the Debian packages the course needs (make test does it too)
+#   make format           clang-format over every C file
+#   make clean
+
+PHASE_DIRS := phase0_original phase1_bitmap phase2_slab phase2_1_batched
+dir_phase0   := phase0_original
+dir_phase1   := phase1_bitmap
+dir_phase2   := phase2_slab
+dir_phase2_1 := phase2_1_batched
+SHORT_NAMES  := phase0 phase1 phase2 phase2_1
+
+# The phases named on the command line, or every phase present.
+PRESENT  := $(foreach d,$(PHASE_DIRS),$(if $(wildcard $(d)/Makefile),$(d)))
+SELECTED := $(foreach s,$(filter $(SHORT_NAMES),$(MAKECMDGOALS)),$(dir_$(s)))
+PHASES   := $(or $(SELECTED),$(PRESENT))
+
+# Tests beyond the per-phase suite; the rules.mk fragments below add theirs.
+EXTRA_TESTS :=
+
+.PHONY: all build test test-phases clean deps format $(SHORT_NAMES)
+all: build
+
+# `make phase1` alone builds that phase; with another goal it only selects the phase.
+$(SHORT_NAMES): $(if $(filter-out $(SHORT_NAMES),$(MAKECMDGOALS)),,build)
+	@:
+
+deps:
+	@common/scripts/deps.sh
+
+build: deps
+	@for p in $(PHASES); do $(MAKE) --no-print-directory -C $$p || exit 1; done
+
+# Every phase runs even when an earlier one fails; the target fails if any did.
+test-phases: deps
+	@failed=""; for p in $(PHASES); do \
+	    echo "==== $$p: shared suite and phase tests"; \
+	    $(MAKE) --no-print-directory -C $$p test || failed="$$failed $$p"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
+
+test: test-phases $(if $(SELECTED),,$(EXTRA_TESTS))
+
+format:
+	clang-format -i $$(git ls-files '*.c' '*.h')
+
+clean:
+	rm -rf build
+
+include $(wildcard common/*/rules.mk plots/rules.mk labs/rules.mk)

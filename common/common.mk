@@ -1,0 +1,54 @@
+# common/common.mk - how a phase is built and tested.
+#
+# Included by <phase>/Makefile after it sets:
+#   PHASE        the folder name, e.g. phase0_original
+#   PHASE_SRCS   its .c files, relative to its folder
+#   REUSED_SRCS  (optional) components linked from an earlier phase, relative to the repository
+#   VARIANT      (optional) a suffix for the build folder, for builds with other switches
+#   PHASE_CPPFLAGS (optional) the phase's -D switches
+# and gives, under build/<phase><variant>/: libsm.a, libsm.so, and test_sm (the shared
+# Criterion suite plus the phase's own tests, linked against libsm.a).
+#
+#   make            the two libraries
+#   make test       builds and runs the suite (TEST_ARGS="--verbose" and the like pass through)
+
+ROOT      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
+COMMON    := $(ROOT)/common
+PHASE_DIR := $(ROOT)/$(PHASE)
+BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)
+
+CC       ?= cc
+OPT      ?= -O2
+CFLAGS   ?= -std=c17 -Wall -Wextra -Werror $(OPT) -g
+CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -D_GNU_SOURCE $(PHASE_CPPFLAGS)
+# One set of objects for both libraries; only the sm_* API is exported from libsm.so.
+LIB_CFLAGS := -fPIC -fvisibility=hidden
+
+SRCS := $(addprefix $(PHASE_DIR)/,$(PHASE_SRCS)) $(addprefix $(ROOT)/,$(REUSED_SRCS)) \
+        $(wildcard $(COMMON)/*.c)
+OBJS := $(patsubst $(ROOT)/%.c,$(BUILD)/obj/%.o,$(SRCS))
+
+TEST_SRCS := $(wildcard $(COMMON)/tests/*.c) $(wildcard $(PHASE_DIR)/tests/*.c)
+TEST_OBJS := $(patsubst $(ROOT)/%.c,$(BUILD)/obj/%.o,$(TEST_SRCS))
+
+.PHONY: all test
+all: $(BUILD)/libsm.a $(BUILD)/libsm.so
+
+$(BUILD)/obj/%.o: $(ROOT)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(LIB_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libsm.a: $(OBJS)
+	@rm -f $@
+	$(AR) rcs $@ $^
+
+$(BUILD)/libsm.so: $(OBJS)
+	$(CC) -shared -o $@ $^ $(LDFLAGS)
+
+$(BUILD)/test_sm: $(TEST_OBJS) $(BUILD)/libsm.a
+	$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libsm.a -lcriterion $(LDFLAGS)
+
+test: $(BUILD)/test_sm
+	$(BUILD)/test_sm $(TEST_ARGS)
+
+-include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)

@@ -1,0 +1,49 @@
+/*
+ * phase.h - what each phase provides, and what common/sm_api.c builds the sm_* API on.
+ *
+ * The parts of the contract in sm.h that are the same for every allocator live once, in
+ * sm_api.c: size and overflow checks, calloc's zeroing, realloc's copy-and-free, memalign's
+ * argument checks, and the counters every phase reports.  A phase implements only the
+ * allocator itself, through the functions below.
+ *
+ * Sizes passed in are already checked: size <= SM_SIZE_MAX, so size + a few MiB cannot wrap.
+ */
+#ifndef PHASE_H
+#define PHASE_H
+
+#include "sm.h"
+
+#include <stddef.h>
+
+/* The phase's name as sm_name() reports it, e.g. "phase0_original". */
+extern const char phase_name[];
+
+/* Returns a SM_ALIGN-aligned block of at least size bytes and stores its usable size in
+ * *usable; or NULL with errno = ENOMEM. */
+void *phase_malloc(size_t size, size_t *usable);
+
+/* The same with the block aligned to align, a power of two above SM_ALIGN and at most
+ * SM_MAX_ALIGN. */
+void *phase_memalign(size_t align, size_t size, size_t *usable);
+
+/* Takes back a block and returns its usable size.  A pointer the phase did not hand out, or
+ * one already freed, goes to sm_bad_pointer(func, ...) and never returns. */
+size_t phase_free(void *ptr, const char *func);
+
+/* The usable size of a live block; bad pointers abort as in phase_free. */
+size_t phase_usable_size(const void *ptr, const char *func);
+
+/* Tries to resize a live block in place to hold size bytes.  Returns 1 and the new usable size
+ * in *usable when it did; 0, with the block untouched, when it could not. */
+int phase_resize(void *ptr, size_t size, size_t *usable);
+
+/* Checks every invariant of the phase; 0 when they hold, check_failed(...) otherwise. */
+int phase_check(void);
+
+/* Fills the phase-specific counters of *out (the second group in struct sm_stats). */
+void phase_stats(struct sm_stats *out);
+
+/* Returns every mapping of the phase with sysfree and forgets all its state. */
+void phase_teardown(void);
+
+#endif

@@ -1,0 +1,85 @@
+/*
+ * sm.h - the allocator API that every phase implements, identical in all phases.
+ *
+ * A program (a test, the benchmark, a student's own driver, an instructor's grader) links
+ * against one phase's libsm.a or libsm.so and calls these functions; which phase it gets is
+ * decided at link time, never in the source.  The contract:
+ *
+ *   - Every pointer returned is aligned to SM_ALIGN (16 bytes, alignof(max_align_t)), for every
+ *     size, 0 included.  sm_malloc(0) returns a unique pointer that can be freed.
+ *   - A size that cannot be served (above SM_SIZE_MAX, or whose rounding would wrap, or
+ *     nmemb * size overflowing in sm_calloc) returns NULL with errno = ENOMEM.  So does running
+ *     out of memory: the allocators never exit on their own.
+ *   - sm_free(NULL) does nothing.  sm_realloc(NULL, n) is sm_malloc(n).  sm_realloc(p, 0)
+ *     resizes the block to 0 bytes and returns a pointer that must still be freed (it never
+ *     frees and returns NULL, the behaviour C23 left undefined).  When sm_realloc fails it
+ *     returns NULL and the old block is untouched and still valid.
+ *   - sm_memalign takes any power-of-two alignment up to SM_MAX_ALIGN; any other alignment
+ *     returns NULL with errno = EINVAL.
+ *   - sm_usable_size(p) is at least the size asked for.
+ *   - A pointer the allocator never returned (a stack address, a pointer into the middle of a
+ *     block, a block freed already) passed to sm_free, sm_realloc or sm_usable_size prints
+ *     "sm_free(): invalid pointer 0x..." (or "double free") on stderr and calls abort().
+ *
+ * The allocators are single-threaded: a program with threads puts a lock around them.
+ */
+#ifndef SM_H
+#define SM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define SM_API __attribute__((visibility("default")))
+
+#define SM_ALIGN     16                     /* alignment of every block */
+#define SM_MAX_ALIGN ((size_t) 1 << 20)     /* largest alignment sm_memalign accepts (1 MiB) */
+#define SM_SIZE_MAX  ((size_t) PTRDIFF_MAX / 2) /* larger requests fail with ENOMEM */
+
+/*
+ * Counters, read with sm_stats().  The first group means the same in every phase; the second
+ * is filled by the phases that have the thing counted and is 0 elsewhere.
+ */
+struct sm_stats {
+    /* Every phase. */
+    uint64_t allocations;       /* blocks handed out (malloc, calloc, memalign, realloc that moved) */
+    uint64_t frees;             /* blocks taken back (free, realloc that moved) */
+    uint64_t reallocs;          /* sm_realloc calls on a non-NULL pointer */
+    uint64_t bytes_requested;   /* sum of the sizes asked for, over all allocations */
+    uint64_t bytes_live;        /* usable bytes of the blocks live now */
+    uint64_t peak_bytes_live;   /* the most bytes_live has been */
+    uint64_t sysalloc_calls;    /* from the sysalloc layer: mappings made */
+    uint64_t sysfree_calls;     /* mappings returned */
+    uint64_t bytes_mapped;      /* bytes mapped now */
+    uint64_t peak_bytes_mapped; /* the most bytes_mapped has been */
+
+    /* The phases that have them (the seed's Phase 2 reports these). */
+    uint64_t cache_hits;        /* allocations served by a previously freed object of the class */
+    uint64_t cache_misses;      /* allocations that needed a fresh object */
+    uint64_t slab_allocations;  /* allocations served by a slab */
+    uint64_t pool_allocations;  /* allocations served by a pool (bitmap pool, free-list heap) */
+    uint64_t large_allocations; /* allocations sent straight to sysalloc */
+    uint64_t init_ns;           /* time spent initializing the allocator, in nanoseconds */
+};
+
+SM_API void *sm_malloc(size_t size);
+SM_API void sm_free(void *ptr);
+SM_API void *sm_calloc(size_t nmemb, size_t size);
+SM_API void *sm_realloc(void *ptr, size_t size);
+SM_API void *sm_memalign(size_t alignment, size_t size);
+SM_API size_t sm_usable_size(void *ptr);
+
+/* Heap consistency: 0 when every invariant of the phase holds, -1 (and a message on stderr
+ * naming the broken invariant) otherwise. */
+SM_API int sm_check(void);
+
+SM_API void sm_stats(struct sm_stats *out);
+
+/* "phase0_original", "phase1_bitmap", ... */
+SM_API const char *sm_name(void);
+
+/* Returns everything the allocator mapped to the operating system, live blocks included, and
+ * resets it to its first state.  Every pointer it returned is invalid afterwards.  For tests
+ * and leak checkers: afterwards the sysalloc layer's bytes-mapped counter reads 0. */
+SM_API void sm_teardown(void);
+
+#endif

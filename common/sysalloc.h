@@ -1,0 +1,54 @@
+/*
+ * sysalloc.h - the one door to the operating system.
+ *
+ * Every byte any phase gets from the OS comes through sysalloc(), which maps anonymous private
+ * pages with mmap(2), and goes back through sysfree(), which unmaps them.  Sizes are rounded up
+ * to whole pages, so sysalloc(88) maps 4096 bytes: asking the kernel for 88 bytes costs a
+ * system call and a page, which is the seed's Phase 2 lesson in one line.
+ *
+ * The layer counts what it does (sysalloc_counters) so that every phase's stats and the
+ * benchmark report the same numbers, and it has the seed's two modes:
+ *   - silent (the default);
+ *   - info mode, with SM_INFO=1 in the environment: every call prints one line on stderr,
+ *       sysalloc: asked 88 bytes, mapped 4096 at 0x7b45ed02f000
+ *     Printing costs far more than the call itself: never time an allocator in info mode.
+ *
+ * Failure: when mmap fails, sysalloc returns NULL with errno = ENOMEM; it never exits.
+ * sysalloc_fail_after(n) makes it fail on demand, for testing every out-of-memory path.
+ */
+#ifndef SYSALLOC_H
+#define SYSALLOC_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* Maps at least size bytes, page-aligned and zero-filled.  Returns NULL with errno = ENOMEM
+ * when the kernel refuses, when size is 0 or too large, or when a failure was injected. */
+void *sysalloc(size_t size);
+
+/* Unmaps what sysalloc(size) returned; size is the same value that was passed to sysalloc. */
+void sysfree(void *ptr, size_t size);
+
+/* The size sysalloc(size) really maps: size rounded up to a whole number of pages. */
+size_t sysalloc_rounded(size_t size);
+
+struct sysalloc_counters {
+    uint64_t calls;       /* successful sysalloc calls */
+    uint64_t frees;       /* sysfree calls */
+    uint64_t mapped;      /* bytes mapped now */
+    uint64_t peak_mapped; /* the most `mapped` has been */
+};
+
+void sysalloc_counters(struct sysalloc_counters *out);
+
+/* Restarts peak_mapped from the bytes mapped now (the benchmark calls it between runs). */
+void sysalloc_reset_peak(void);
+
+/* Test hook: the next n calls succeed, every later one fails with ENOMEM.  n < 0 turns failure
+ * injection off (the default). */
+void sysalloc_fail_after(long n);
+
+/* Whether info mode is on (SM_INFO=1 in the environment, read at the first call). */
+int sysalloc_info_mode(void);
+
+#endif

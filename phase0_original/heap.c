@@ -1,0 +1,281 @@
+/*
+ * heap.c - phase0, Randy's original: an explicit free list searched first-fit.
+ *
+ * malloc walks the free list from its head and takes the first block big enough, splitting off
+ * the rest when the rest can stand as a block of its own.  free marks the block free and
+ * coalesces it with free neighbours on both sides, so no two free blocks are ever adjacent.
+ * The heap grows by one CHUNK_SIZE chunk from sysalloc when nothing fits; requests above
+ * LARGE_THRESHOLD get a mapping of their own (bigblock).
+ *
+ * Cost: malloc is O(free blocks), the first-fit walk; free is O(chunks), the range check that
+ * finds the block's chunk, plus O(1) coalescing.  Both grow with the heap: that is what the
+ * later phases fix.  Layout and glossary: heap.h.  Invariants: README.md, checked by check.c.
+ */
+#include "heap.h"
+#include "bigblock.h"
+#include "diag.h"
+#include "phase.h"
+#include "sysalloc.h"
+
+const char phase_name[] = "phase0_original";
+
+struct chunk *chunks;
+struct block *free_list;
+uint64_t pool_allocations;
+
+/* The block size that holds a payload of size bytes. */
+static size_t block_size_for(size_t size)
+{
+    size_t n = (size + HEADER_SIZE + 15) & ~(size_t) 15;
+    return n < MIN_BLOCK ? MIN_BLOCK : n;
+}
+
+static void list_push(struct block *b)
+{
+    b->prev_free = NULL;
+    b->next_free = free_list;
+    if (free_list)
+        free_list->prev_free = b;
+    free_list = b;
+}
+
+static void list_remove(struct block *b)
+{
+    if (b->prev_free)
+        b->prev_free->next_free = b->next_free;
+    else
+        free_list = b->next_free;
+    if (b->next_free)
+        b->next_free->prev_free = b->prev_free;
+}
+
+/* Makes b an allocated block of size bytes and tells the block after it. */
+static void make_alloc(struct block *b, size_t size)
+{
+    b->size_flags = size | ALLOC | (b->size_flags & PREV_ALLOC);
+    b->tag = (uintptr_t) b ^ TAG_LIVE;
+    block_next(b)->size_flags |= PREV_ALLOC;
+}
+
+/* Makes b a free block of size bytes (not yet on the free list) and tells the block after it. */
+static void make_free(struct block *b, size_t size, size_t prev_alloc)
+{
+    b->size_flags = size | prev_alloc;
+    b->tag = (uintptr_t) b ^ TAG_LIVE;
+    *block_footer(b) = size;
+    block_next(b)->size_flags &= ~PREV_ALLOC;
+}
+
+/* Merges the free block b (not on the list) with its free neighbours; returns the result. */
+static struct block *coalesce(struct block *b)
+{
+    size_t size = block_size(b);
+    struct block *next = block_next(b);
+    if (!block_is_alloc(next)) {
+        list_remove(next);
+        size += block_size(next);
+        next->tag = (uintptr_t) next ^ TAG_MERGED;
+    }
+    if (!(b->size_flags & PREV_ALLOC)) {
+        struct block *prev = (struct block *) ((char *) b - *((size_t *) b - 1));
+        list_remove(prev);
+        size += block_size(prev);
+        b->tag = (uintptr_t) b ^ TAG_MERGED;
+        b = prev;
+    }
+    make_free(b, size, b->size_flags & PREV_ALLOC);
+    return b;
+}
+
+/* Cuts the allocated block b down to need bytes when the rest can be a block of its own; the
+ * rest is freed and merged with what follows it. */
+static void split_tail(struct block *b, size_t need)
+{
+    size_t size = block_size(b);
+    if (size - need < MIN_BLOCK)
+        return;
+    b->size_flags = need | (b->size_flags & FLAGS);
+    struct block *rest = block_next(b);
+    make_free(rest, size - need, PREV_ALLOC);
+    list_push(coalesce(rest));
+}
+
+/* Maps a new chunk holding one free block.  Returns NULL (errno = ENOMEM) when the OS refuses. */
+static struct block *grow(void)
+{
+    struct chunk *c = sysalloc(CHUNK_SIZE);
+    if (!c)
+        return NULL;
+    c->size = CHUNK_SIZE;
+    c->next = chunks;
+    chunks = c;
+    struct block *epilogue = chunk_epilogue(c);
+    epilogue->size_flags = ALLOC; /* size 0: the walk stops here */
+    epilogue->tag = 0;            /* never a valid block to free */
+    struct block *b = chunk_first(c);
+    make_free(b, CHUNK_SIZE - sizeof(struct chunk) - HEADER_SIZE, PREV_ALLOC);
+    list_push(b);
+    return b;
+}
+
+/* First fit: the first free block of at least need bytes, growing the heap if none fits. */
+static struct block *find_fit(size_t need)
+{
+    for (struct block *b = free_list; b; b = b->next_free)
+        if (block_size(b) >= need)
+            return b;
+    return grow(); /* every request that reaches here fits in a fresh chunk */
+}
+
+/* The chunk holding address p, or NULL.  Cost: a walk over every chunk. */
+static struct chunk *chunk_of(const void *p)
+{
+    for (struct chunk *c = chunks; c; c = c->next)
+        if ((const char *) p > (const char *) c && (const char *) p < (const char *) c + c->size)
+            return c;
+    return NULL;
+}
+
+/* The allocated block whose payload is p inside chunk c; aborts when there is none. */
+static struct block *valid_block(struct chunk *c, const void *p, const char *func)
+{
+    struct block *b = payload_block(p);
+    if (((uintptr_t) p & 15) || b < chunk_first(c) || b >= chunk_epilogue(c))
+        sm_bad_pointer(func, "invalid pointer", p);
+    if (b->tag == ((uintptr_t) b ^ TAG_MERGED))
+        sm_bad_pointer(func, "double free", p);
+    if (b->tag != ((uintptr_t) b ^ TAG_LIVE))
+        sm_bad_pointer(func, "invalid pointer", p);
+    if (!block_is_alloc(b))
+        sm_bad_pointer(func, "double free", p);
+    return b;
+}
+
+void *phase_malloc(size_t size, size_t *usable)
+{
+    if (size > LARGE_THRESHOLD) {
+        void *p = bigblock_alloc(size, SM_ALIGN);
+        *usable = p ? bigblock_usable(p) : 0;
+        return p;
+    }
+    size_t need = block_size_for(size);
+    struct block *b = find_fit(need);
+    if (!b)
+        return NULL;
+    list_remove(b);
+    make_alloc(b, block_size(b));
+    split_tail(b, need);
+    pool_allocations++;
+    *usable = block_size(b) - HEADER_SIZE;
+    return block_payload(b);
+}
+
+void *phase_memalign(size_t align, size_t size, size_t *usable)
+{
+    if (size > LARGE_THRESHOLD || align > CHUNK_SIZE / 8) {
+        void *p = bigblock_alloc(size, align);
+        *usable = p ? bigblock_usable(p) : 0;
+        return p;
+    }
+    /* Take a block with room for a free block before the aligned payload, then split. */
+    size_t need = block_size_for(size);
+    struct block *b = find_fit(need + align + MIN_BLOCK);
+    if (!b)
+        return NULL;
+    list_remove(b);
+    char *payload = block_payload(b);
+    char *aligned = (char *) (((uintptr_t) payload + align - 1) & ~(uintptr_t) (align - 1));
+    if (aligned != payload) {
+        while ((size_t) (aligned - payload) < MIN_BLOCK)
+            aligned += align;
+        size_t lead = (size_t) (aligned - payload), total = block_size(b);
+        make_free(b, lead, b->size_flags & PREV_ALLOC); /* its neighbours are allocated */
+        list_push(b);
+        b = payload_block(aligned);
+        b->size_flags = total - lead; /* PREV_ALLOC clear: the lead block is free */
+    }
+    make_alloc(b, block_size(b));
+    split_tail(b, need);
+    pool_allocations++;
+    *usable = block_size(b) - HEADER_SIZE;
+    return block_payload(b);
+}
+
+size_t phase_free(void *ptr, const char *func)
+{
+    struct chunk *c = chunk_of(ptr);
+    if (!c) {
+        size_t n = bigblock_free(ptr);
+        if (!n)
+            sm_bad_pointer(func, "invalid pointer", ptr);
+        return n;
+    }
+    struct block *b = valid_block(c, ptr, func);
+    size_t usable = block_size(b) - HEADER_SIZE;
+    make_free(b, block_size(b), b->size_flags & PREV_ALLOC);
+    b = coalesce(b);
+    if (block_next(b) == chunk_epilogue(c) && b == chunk_first(c) && chunks->next) {
+        /* The chunk is empty and not the last one: give it back. */
+        struct chunk **link = &chunks;
+        while (*link != c)
+            link = &(*link)->next;
+        *link = c->next;
+        sysfree(c, c->size);
+    } else {
+        list_push(b);
+    }
+    return usable;
+}
+
+size_t phase_usable_size(const void *ptr, const char *func)
+{
+    struct chunk *c = chunk_of(ptr);
+    if (c)
+        return block_size(valid_block(c, ptr, func)) - HEADER_SIZE;
+    size_t n = bigblock_usable(ptr);
+    if (!n)
+        sm_bad_pointer(func, "invalid pointer", ptr);
+    return n;
+}
+
+int phase_resize(void *ptr, size_t size, size_t *usable)
+{
+    if (!chunk_of(ptr)) {
+        *usable = bigblock_usable(ptr);
+        return size <= *usable;
+    }
+    if (size > LARGE_THRESHOLD)
+        return 0;
+    struct block *b = payload_block(ptr);
+    size_t need = block_size_for(size);
+    struct block *next = block_next(b);
+    if (need > block_size(b)) {
+        /* Grow into the free block after this one, if together they are big enough. */
+        if (block_is_alloc(next) || block_size(b) + block_size(next) < need)
+            return 0;
+        list_remove(next);
+        next->tag = (uintptr_t) next ^ TAG_MERGED;
+        make_alloc(b, block_size(b) + block_size(next));
+    }
+    split_tail(b, need);
+    *usable = block_size(b) - HEADER_SIZE;
+    return 1;
+}
+
+void phase_stats(struct sm_stats *out)
+{
+    out->pool_allocations = pool_allocations;
+    out->large_allocations = bigblock_allocations();
+}
+
+void phase_teardown(void)
+{
+    while (chunks) {
+        struct chunk *c = chunks;
+        chunks = c->next;
+        sysfree(c, c->size);
+    }
+    free_list = NULL;
+    pool_allocations = 0;
+    bigblock_teardown();
+}

@@ -1,0 +1,104 @@
+/*
+ * heap.h - phase0's heap layout, shared by heap.c (the allocator) and check.c (its checker).
+ *
+ * Glossary
+ *   chunk   a region mapped with sysalloc (CHUNK_SIZE bytes) and cut into blocks.
+ *   block   a header followed by a payload; every block is allocated or free.
+ *   payload what the user gets: the bytes after the header, SM_ALIGN-aligned.
+ *   free list  a doubly linked list of every free block, newest first (LIFO).
+ *
+ * A chunk:
+ *
+ *   +--------+--------+-----------+--------+---------------+-- ... --+----------+
+ *   | chunk  | header | payload   | header | free: next,   | footer  | epilogue |
+ *   | 16 B   | 16 B   |           | 16 B   | prev links    | 8 B     | 16 B     |
+ *   +--------+--------+-----------+--------+---------------+---------+----------+
+ *            ^ first block                  ^ a free block ...        ^ size 0, allocated
+ *
+ * Block header (16 bytes, so that the payload after it stays 16-byte aligned):
+ *   size_flags  the block's size in bytes, header included (a multiple of 16), with
+ *               ALLOC (bit 0) set when the block is allocated and PREV_ALLOC (bit 1) when the
+ *               block before it is;
+ *   tag         (address of the header) ^ TAG_LIVE while the header starts a block, so that a
+ *               pointer into the middle of a payload is told from a real block.
+ * A free block also keeps its size in a footer, its last 8 bytes, so that the block after it
+ * can find its start when coalescing.  That footer is why PREV_ALLOC exists: only a free
+ * block's footer is ever read.
+ */
+#ifndef PHASE0_HEAP_H
+#define PHASE0_HEAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define CHUNK_SIZE      ((size_t) 256 * 1024) /* one sysalloc call grows the heap by this */
+#define LARGE_THRESHOLD ((size_t) 64 * 1024)  /* larger requests go to bigblock */
+#define HEADER_SIZE     16
+#define MIN_BLOCK       48 /* header + two links + footer, rounded to 16 */
+
+#define ALLOC      ((size_t) 1)
+#define PREV_ALLOC ((size_t) 2)
+#define FLAGS      ((size_t) 15)
+
+#define TAG_LIVE  ((uintptr_t) 0x5A11C0DEBA5EB10Cu) /* the header starts a block */
+#define TAG_MERGED ((uintptr_t) 0xDEADB10CF4EEDu)    /* the header was merged into a neighbour */
+
+struct block {
+    size_t size_flags;
+    uintptr_t tag;
+    /* Only in free blocks, inside what is the payload when allocated: */
+    struct block *next_free;
+    struct block *prev_free;
+};
+
+struct chunk {
+    struct chunk *next; /* all chunks, newest first */
+    size_t size;        /* bytes mapped, CHUNK_SIZE */
+};
+
+static inline size_t block_size(const struct block *b)
+{
+    return b->size_flags & ~FLAGS;
+}
+
+static inline int block_is_alloc(const struct block *b)
+{
+    return (b->size_flags & ALLOC) != 0;
+}
+
+static inline struct block *block_next(struct block *b)
+{
+    return (struct block *) ((char *) b + block_size(b));
+}
+
+static inline size_t *block_footer(struct block *b)
+{
+    return (size_t *) ((char *) b + block_size(b) - sizeof(size_t));
+}
+
+static inline void *block_payload(struct block *b)
+{
+    return (char *) b + HEADER_SIZE;
+}
+
+static inline struct block *payload_block(const void *p)
+{
+    return (struct block *) ((char *) p - HEADER_SIZE);
+}
+
+static inline struct block *chunk_first(struct chunk *c)
+{
+    return (struct block *) ((char *) c + sizeof(struct chunk));
+}
+
+static inline struct block *chunk_epilogue(struct chunk *c)
+{
+    return (struct block *) ((char *) c + c->size - HEADER_SIZE);
+}
+
+/* The heap's state, defined in heap.c and read by check.c. */
+extern struct chunk *chunks;
+extern struct block *free_list;
+extern uint64_t pool_allocations;
+
+#endif
