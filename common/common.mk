@@ -6,6 +6,8 @@
 #   REUSED_SRCS  (optional) components linked from an earlier phase, relative to the repository
 #   VARIANT      (optional) a suffix for the build folder, for builds with other switches
 #   PHASE_CPPFLAGS (optional) the phase's -D switches
+# With SAN=1 (make test SAN=1) everything, the suite included, is built with AddressSanitizer
+# and UndefinedBehaviorSanitizer into build/<phase><variant>-san, beside the normal build.
 # and gives, under build/<phase><variant>/: libsm.a, libsm.so, and test_sm (the shared
 # Criterion suite plus the phase's own tests, linked against libsm.a).
 #
@@ -15,7 +17,8 @@
 ROOT      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 COMMON    := $(ROOT)/common
 PHASE_DIR := $(ROOT)/$(PHASE)
-BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)
+SAN_DIR   := $(if $(filter 1,$(SAN)),-san)
+BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)$(SAN_DIR)
 
 CC       ?= cc
 OPT      ?= -O2
@@ -23,6 +26,14 @@ CFLAGS   ?= -std=c17 -Wall -Wextra -Werror $(OPT) -g
 CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -D_GNU_SOURCE $(PHASE_CPPFLAGS)
 # One set of objects for both libraries; only the sm_* API is exported from libsm.so.
 LIB_CFLAGS := -fPIC -fvisibility=hidden
+# Any UB report stops the test that caused it (no recovery), so that it fails.
+ifeq ($(SAN),1)
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+override CFLAGS  += $(SAN_FLAGS)
+override LDFLAGS += $(SAN_FLAGS)
+SAN_ENV   := LSAN_OPTIONS=suppressions=$(COMMON)/san/lsan.supp:print_suppressions=0 \
+             UBSAN_OPTIONS=print_stacktrace=1
+endif
 
 SRCS := $(addprefix $(PHASE_DIR)/,$(PHASE_SRCS)) $(addprefix $(ROOT)/,$(REUSED_SRCS)) \
         $(wildcard $(COMMON)/*.c)
@@ -49,6 +60,6 @@ $(BUILD)/test_sm: $(TEST_OBJS) $(BUILD)/libsm.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libsm.a -lcriterion $(LDFLAGS)
 
 test: $(BUILD)/test_sm
-	$(BUILD)/test_sm $(TEST_ARGS)
+	$(SAN_ENV) $(BUILD)/test_sm $(TEST_ARGS)
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
