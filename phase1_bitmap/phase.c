@@ -1,0 +1,83 @@
+/*
+ * phase.c - phase1_bitmap, Randy's Phase 1: "simple, direct allocation, minimal system calls,
+ * efficient bit operations".
+ *
+ * Every request up to POOL_MAX_REQUEST (256 KiB, a quarter of a pool) is a run of 16-byte
+ * granules in a bitmap pool (pool.c); larger ones, and alignments above a page, get a mapping
+ * of their own (common/bigblock.c).  A pointer is told apart by pool_owns(), a binary search
+ * over the pools' addresses that reads nothing at the pointer.
+ *
+ * Cost per call: malloc about 60 instructions in the common case (README.md has the measured
+ * figure), free about as much plus one word per 64 granules of the block.
+ */
+#include "bigblock.h"
+#include "diag.h"
+#include "phase.h"
+#include "pool.h"
+
+const char phase_name[] = "phase1_bitmap";
+
+#define POOL_MAX_ALIGN 4096 /* the largest alignment pool_memalign serves */
+
+static void *big(size_t size, size_t align, size_t *usable)
+{
+    void *p = bigblock_alloc(size, align);
+    *usable = p ? bigblock_usable(p) : 0;
+    return p;
+}
+
+void *phase_malloc(size_t size, size_t *usable)
+{
+    if (size <= POOL_MAX_REQUEST) return pool_alloc(size, usable);
+    return big(size, SM_ALIGN, usable);
+}
+
+void *phase_memalign(size_t align, size_t size, size_t *usable)
+{
+    if (align <= POOL_MAX_ALIGN && size <= POOL_MAX_REQUEST)
+        return pool_memalign(align, size, usable);
+    return big(size, align, usable);
+}
+
+size_t phase_free(void *ptr, const char *func)
+{
+    if (pool_owns(ptr)) return pool_free(ptr, func);
+    size_t n = bigblock_free(ptr);
+    if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
+    return n;
+}
+
+size_t phase_usable_size(const void *ptr, const char *func)
+{
+    if (pool_owns(ptr)) return pool_usable(ptr, func);
+    size_t n = bigblock_usable(ptr);
+    if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
+    return n;
+}
+
+/* A pool block grows into free granules after it or shrinks in place; a big block keeps its
+ * mapping while the new size fits.  Anything else moves (sm_api.c copies). */
+int phase_resize(void *ptr, size_t size, size_t *usable)
+{
+    if (pool_owns(ptr)) return pool_resize(ptr, size, usable);
+    *usable = bigblock_usable(ptr);
+    return size <= *usable && size > POOL_MAX_REQUEST;
+}
+
+int phase_check(void)
+{
+    if (pool_check() != 0) return -1;
+    return bigblock_check();
+}
+
+void phase_stats(struct sm_stats *out)
+{
+    out->pool_allocations = pool_allocation_count();
+    out->large_allocations = bigblock_allocations();
+}
+
+void phase_teardown(void)
+{
+    pool_teardown();
+    bigblock_teardown();
+}

@@ -1,0 +1,341 @@
+/*
+ * pool.c - the bitmap pool (contract in pool.h): runs of 16-byte granules found with
+ * word-at-a-time bit searches (bitmap.h) in 1 MiB pools mapped with sysalloc.
+ *
+ * One pool is one mapping:
+ *
+ *   +------------------------------------+-----------------------------------------------+
+ *   | struct pool (page-rounded, 20 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
+ *   | header, used[1024], start[1024]    | NOACCESS to Valgrind; never read or written   |
+ *   +------------------------------------+-----------------------------------------------+
+ *                                        ^ pool->granules, page-aligned
+ *
+ *   granule   0    1    2    3    4    5    6    7   ...
+ *   used      1    1    1    0    1    1    0    0        two blocks: [0,3) and [4,6)
+ *   start     1    0    0    0    1    0    0    0
+ *
+ * Allocation tries the pool that served the last one (`current`), from its next-fit hint, then
+ * the other pools, then maps a new pool.  free finds the pool by binary search over `pools`
+ * (sorted by address), checks the start bit, and finds the block's end as the first granule
+ * that is free or starts another block.  A pool left empty is kept while there are at most
+ * POOL_KEEP_EMPTY empty pools, and returned with sysfree otherwise.
+ */
+#include "pool.h"
+#include "bitmap.h"
+#include "diag.h"
+#include "sm_valgrind.h"
+#include "sysalloc.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define GRANULE         16
+#define POOL_SIZE       ((size_t) 1 << 20)
+#define POOL_GRANULES   (POOL_SIZE / GRANULE) /* 65536 */
+#define POOL_WORDS      (POOL_GRANULES / 64)  /* 1024 words per bitmap, 8 KiB */
+#define POOL_KEEP_EMPTY 1                     /* empty pools kept for reuse; the rest go back */
+#define MAX_ALIGN       4096                  /* the granule area is page-aligned */
+
+struct pool {
+    char *granules;             /* == (char *) this + POOL_META */
+    size_t used_granules;       /* == popcount(used) */
+    size_t live_blocks;         /* == popcount(start) */
+    size_t hint;                /* next-fit: where the next search starts, < POOL_GRANULES */
+    size_t no_run_of;           /* no free run of this many granules exists; SIZE_MAX if unknown */
+    uint64_t used[POOL_WORDS];  /* 1 = granule inside a live block */
+    uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
+};
+
+#define POOL_META ((sizeof(struct pool) + 4095) & ~(size_t) 4095)
+#define POOL_MAP  (POOL_META + POOL_SIZE)
+
+static struct pool **pools; /* every pool, sorted by address; its own sysalloc mapping */
+static size_t npools, pools_capacity;
+static struct pool *current; /* served the last allocation; tried first */
+static size_t empty_pools;   /* pools with used_granules == 0 */
+static uint64_t allocations;
+
+static size_t granules_for(size_t size)
+{
+    return size <= GRANULE ? 1 : (size + GRANULE - 1) / GRANULE;
+}
+
+/* ---- Finding a pool by address: binary search, O(log pools), reads nothing at p. */
+
+/* Index of the first pool whose address is above p (0..npools). */
+static size_t pools_upper_bound(const void *p)
+{
+    size_t lo = 0, hi = npools;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if ((const char *) pools[mid] <= (const char *) p)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static struct pool *pool_of(const void *p)
+{
+    const char *c = p;
+    if (current && c >= current->granules && c < current->granules + POOL_SIZE) return current;
+    size_t i = pools_upper_bound(p);
+    if (i == 0) return NULL;
+    struct pool *pool = pools[i - 1];
+    return c >= pool->granules && c < pool->granules + POOL_SIZE ? pool : NULL;
+}
+
+int pool_owns(const void *p)
+{
+    return pool_of(p) != NULL;
+}
+
+/* ---- Making and returning pools (slow path: once per MiB at most). */
+
+/* Room for one more pool pointer; 0 (errno = ENOMEM) when sysalloc refuses. */
+static int pools_reserve(void)
+{
+    if (npools < pools_capacity) return 1;
+    size_t capacity = pools_capacity ? 2 * pools_capacity : 4096 / sizeof *pools;
+    struct pool **bigger = sysalloc(capacity * sizeof *pools);
+    if (!bigger) return 0;
+    if (pools) {
+        memcpy(bigger, pools, npools * sizeof *pools);
+        sysfree(pools, pools_capacity * sizeof *pools);
+    }
+    pools = bigger;
+    pools_capacity = capacity;
+    return 1;
+}
+
+static struct pool *pool_create(void)
+{
+    if (!pools_reserve()) return NULL;
+    struct pool *pool = sysalloc(POOL_MAP); /* zero-filled: both bitmaps start clear */
+    if (!pool) return NULL;
+    pool->granules = (char *) pool + POOL_META;
+    pool->no_run_of = SIZE_MAX;
+    SM_VG_CLOSE(pool->granules, POOL_SIZE);
+    size_t i = pools_upper_bound(pool);
+    memmove(&pools[i + 1], &pools[i], (npools - i) * sizeof *pools);
+    pools[i] = pool;
+    npools++;
+    empty_pools++;
+    return pool;
+}
+
+static void pool_release(struct pool *pool)
+{
+    size_t i = pools_upper_bound(pool) - 1;
+    memmove(&pools[i], &pools[i + 1], (npools - i - 1) * sizeof *pools);
+    npools--;
+    empty_pools--;
+    if (current == pool) current = NULL;
+    sysfree(pool, POOL_MAP);
+}
+
+/* ---- Allocation. */
+
+/* The first free run of n granules at a multiple of align in pool, from its hint and then from
+ * the start; BITMAP_NONE when there is none.  Cost when the pool has room after the hint: one
+ * next_zero and one next_one over a word or two, about 40 instructions. */
+static size_t pool_search(struct pool *pool, size_t n, size_t align)
+{
+    if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
+    size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
+    if (i == BITMAP_NONE && pool->hint > 0) {
+        /* Wrap around: a run starting before the hint ends before hint + n - 1. */
+        size_t limit = pool->hint + n - 1;
+        i = bitmap_find_run(pool->used, limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
+    }
+    if (i == BITMAP_NONE && align == 1)
+        pool->no_run_of = n; /* n < no_run_of here, so this only lowers it */
+    return i;
+}
+
+static void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usable)
+{
+    if (pool->used_granules == 0) empty_pools--;
+    bitmap_set_range(pool->used, i, n);
+    bitmap_set(pool->start, i);
+    pool->used_granules += n;
+    pool->live_blocks++;
+    pool->hint = i + n < POOL_GRANULES ? i + n : 0;
+    current = pool;
+    allocations++;
+    *usable = n * GRANULE;
+    return pool->granules + i * GRANULE;
+}
+
+/* Slow path: every other pool, then a new one.  O(pools) plus the searches; pools that cannot
+ * hold the run are skipped by their counters without touching their bitmaps. */
+static void *alloc_slow(size_t n, size_t align, size_t *usable)
+{
+    for (size_t k = 0; k < npools; k++) {
+        if (pools[k] == current) continue;
+        size_t i = pool_search(pools[k], n, align);
+        if (i != BITMAP_NONE) return pool_take(pools[k], i, n, usable);
+    }
+    struct pool *pool = pool_create();
+    if (!pool) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return pool_take(pool, 0, n, usable);
+}
+
+static void *alloc_granules(size_t n, size_t align, size_t *usable)
+{
+    if (current) {
+        size_t i = pool_search(current, n, align);
+        if (__builtin_expect(i != BITMAP_NONE, 1)) return pool_take(current, i, n, usable);
+    }
+    return alloc_slow(n, align, usable);
+}
+
+void *pool_alloc(size_t size, size_t *usable)
+{
+    return alloc_granules(granules_for(size), 1, usable);
+}
+
+void *pool_memalign(size_t align, size_t size, size_t *usable)
+{
+    if (align > MAX_ALIGN || size > POOL_MAX_REQUEST) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    return alloc_granules(granules_for(size), align < GRANULE ? 1 : align / GRANULE, usable);
+}
+
+/* ---- Free, size and resize: all start from a checked block start. */
+
+/* The pool and granule index of the live block starting at p; aborts when p is not one. */
+static struct pool *block_at(const void *p, const char *func, size_t *index)
+{
+    struct pool *pool = pool_of(p);
+    if (!pool) sm_bad_pointer(func, "invalid pointer", p);
+    size_t offset = (size_t) ((const char *) p - pool->granules);
+    if (offset % GRANULE || !bitmap_get(pool->start, offset / GRANULE))
+        sm_bad_pointer(func, "invalid pointer", p); /* mid-block, free, or freed already */
+    *index = offset / GRANULE;
+    return pool;
+}
+
+/* Granules in the block starting at i: up to the first one that is free or starts a block.
+ * Cost: one word per 64 granules, so at most 256 words for a POOL_MAX_REQUEST block. */
+static size_t block_granules(const struct pool *pool, size_t i)
+{
+    return bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1) - i;
+}
+
+size_t pool_free(void *p, const char *func)
+{
+    size_t i;
+    struct pool *pool = block_at(p, func, &i);
+    size_t n = block_granules(pool, i);
+    bitmap_clear(pool->start, i);
+    bitmap_clear_range(pool->used, i, n);
+    pool->used_granules -= n;
+    pool->live_blocks--;
+    pool->no_run_of = SIZE_MAX; /* a longer run may exist now */
+    if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
+    return n * GRANULE;
+}
+
+size_t pool_usable(const void *p, const char *func)
+{
+    size_t i;
+    struct pool *pool = block_at(p, func, &i);
+    return block_granules(pool, i) * GRANULE;
+}
+
+int pool_resize(void *p, size_t size, size_t *usable)
+{
+    if (size > POOL_MAX_REQUEST) return 0;
+    size_t i;
+    struct pool *pool = block_at(p, "sm_realloc", &i);
+    size_t n = block_granules(pool, i), want = granules_for(size);
+    if (want < n) {
+        bitmap_clear_range(pool->used, i + want, n - want);
+        pool->used_granules -= n - want;
+        pool->no_run_of = SIZE_MAX;
+    } else if (want > n) {
+        /* The granules after the block must be free, and inside the pool. */
+        if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
+            return 0;
+        bitmap_set_range(pool->used, i + n, want - n);
+        pool->used_granules += want - n;
+    }
+    *usable = want * GRANULE;
+    return 1;
+}
+
+/* ---- Invariants (README.md), checked by sm_check().  Cost: O(pools x 2048 words). */
+
+/* Each granule that is used but not a start continues the block before it:
+ * (used & ~start) must be a subset of (used shifted up by one granule). */
+static int runs_have_starts(const struct pool *pool)
+{
+    uint64_t carry = 0; /* used bit of the last granule of the previous word */
+    for (size_t w = 0; w < POOL_WORDS; w++) {
+        uint64_t used = pool->used[w], cont = used & ~pool->start[w];
+        if (cont & ~((used << 1) | carry)) return 0;
+        carry = used >> 63;
+    }
+    return 1;
+}
+
+static int check_pool(const struct pool *pool)
+{
+    if (pool->granules != (const char *) pool + POOL_META)
+        return check_failed("pool header does not point at its own granule area");
+    for (size_t w = 0; w < POOL_WORDS; w++)
+        if (pool->start[w] & ~pool->used[w])
+            return check_failed("a block start marked on a free granule");
+    if (!runs_have_starts(pool))
+        return check_failed("used granules with no block start before them");
+    if (bitmap_count(pool->used, POOL_GRANULES) != pool->used_granules)
+        return check_failed("used-granule count differs from the used bitmap");
+    if (bitmap_count(pool->start, POOL_GRANULES) != pool->live_blocks)
+        return check_failed("live-block count differs from the start bitmap");
+    if (pool->hint >= POOL_GRANULES) return check_failed("next-fit hint outside the pool");
+    if (pool->no_run_of != SIZE_MAX &&
+        bitmap_find_run(pool->used, POOL_GRANULES, 0, pool->no_run_of, 1) != BITMAP_NONE)
+        return check_failed("pool marked as having no run of n granules has one");
+    return 0;
+}
+
+int pool_check(void)
+{
+    size_t empty = 0, current_found = current == NULL;
+    for (size_t k = 0; k < npools; k++) {
+        const struct pool *pool = pools[k];
+        if (k > 0 && (const char *) pools[k - 1] + POOL_MAP > (const char *) pool)
+            return check_failed("pools not sorted by address, or overlapping");
+        if (check_pool(pool) != 0) return -1;
+        empty += pool->used_granules == 0;
+        current_found |= pool == current;
+    }
+    if (empty != empty_pools) return check_failed("empty-pool count differs from the pools");
+    if (empty_pools > POOL_KEEP_EMPTY)
+        return check_failed("more empty pools kept than POOL_KEEP_EMPTY");
+    if (!current_found) return check_failed("current pool is not among the pools");
+    return 0;
+}
+
+uint64_t pool_allocation_count(void)
+{
+    return allocations;
+}
+
+void pool_teardown(void)
+{
+    for (size_t k = 0; k < npools; k++)
+        sysfree(pools[k], POOL_MAP);
+    if (pools) sysfree(pools, pools_capacity * sizeof *pools);
+    pools = NULL;
+    npools = pools_capacity = empty_pools = 0;
+    current = NULL;
+    allocations = 0;
+}
