@@ -1,0 +1,57 @@
+# common/preload/rules.mk - every phase as the malloc of a real program (included by the
+# top Makefile; PHASES and SELECTED come from there).
+#
+#   make preload                     build/<phase>/libsm_preload.so for every phase
+#   make phase1 run CMD="sort f"     runs a command with phase1 as its malloc
+#   make preload-test                real programs, the thread stress and the strace cross-check
+#                                    on every phase (part of make test)
+#
+# The same without make: common/preload/run.sh phase1 sort big.txt
+
+PRELOAD_CC     ?= cc
+PRELOAD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Icommon
+PRELOAD_LIBS   := $(foreach p,$(PHASES),build/$(p)/libsm_preload.so)
+PRELOAD_BUILD  := build/preload
+
+.PHONY: preload run preload-test preload-force
+EXTRA_TESTS += preload-test
+
+preload: $(PRELOAD_LIBS)
+
+# The phase's own make decides whether libsm.a is stale; the shim is relinked every time (one
+# small file).  -Bsymbolic binds the shim's calls into the phase inside the library.
+build/%/libsm_preload.so: common/preload/shim.c preload-force
+	@$(MAKE) -s --no-print-directory -C $* all
+	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
+	    -o $@ $< build/$*/libsm.a -lpthread
+
+preload-force:
+
+run: $(PRELOAD_LIBS)
+	@if [ "$(words $(SELECTED))" != 1 ] || [ -z "$$CMD" ]; then \
+	    echo 'usage: make phase1 run CMD="sort big.txt"   (one phase: phase0 phase1 phase2 phase2_1)'; \
+	    exit 2; fi
+	@LD_PRELOAD=$(CURDIR)/build/$(SELECTED)/libsm_preload.so sh -c "$$CMD"
+
+$(PRELOAD_BUILD)/stress: common/preload/stress.c
+	@mkdir -p $(@D)
+	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -lpthread
+
+$(PRELOAD_BUILD)/shimcheck: common/preload/tests/shimcheck.c
+	@mkdir -p $(@D)
+	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -ldl
+
+$(PRELOAD_BUILD)/test_preload: common/preload/tests/test_preload.c
+	@mkdir -p $(@D)
+	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -lcriterion
+
+# One run of the suite per phase; every phase runs even when an earlier one fails.
+preload-test: deps $(PRELOAD_LIBS) $(PRELOAD_BUILD)/stress $(PRELOAD_BUILD)/shimcheck \
+              $(PRELOAD_BUILD)/test_preload
+	@failed=""; for p in $(PHASES); do \
+	    echo "==== $$p: real programs through LD_PRELOAD"; \
+	    SM_PHASE=$$p SM_PRELOAD=$(CURDIR)/build/$$p/libsm_preload.so \
+	    SM_PRELOAD_BIN=$(CURDIR)/$(PRELOAD_BUILD) $(PRELOAD_BUILD)/test_preload $(TEST_ARGS) \
+	        || failed="$$failed $$p"; \
+	done; \
+	if [ -n "$$failed" ]; then echo "FAILED (preload):$$failed"; exit 1; fi
