@@ -1,0 +1,80 @@
+# common/bench/rules.mk - the benchmark (included by the top Makefile).  See common/bench/README.md.
+#
+#   make compare [QUICK=1]     every phase present and glibc, jemalloc, mimalloc, tcmalloc on
+#                              the standard traces: checked, then timed; the table, the CSVs in
+#                              plots/data/, then `make plots` when the plots fragment has it
+#   make phase2 bench          one phase (or several) on the standard traces, table only
+#   make phase2 bench TRACE=f.rep   the same on any .rep trace
+#   make callgrind             instructions per operation (valgrind's callgrind), deterministic:
+#   make phase2 callgrind      plots/data/callgrind.csv (all allocators) or the table (one phase)
+#   make traces                regenerates common/traces/ with the seeded generator
+#   make bench-test            the benchmark's own tests (part of make test)
+
+BENCH_SRC   := common/bench
+BENCH_BUILD := build/bench
+BENCH_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Icommon -I$(BENCH_SRC)
+BENCH_OBJS  := $(addprefix $(BENCH_BUILD)/obj/,smbench.o trace.o verify.o replay.o)
+BENCH_BINS  := $(foreach p,$(PHASES),build/$(p)/smbench) build/system/smbench
+
+# The shipped traces, and the 10^6 point of the scaling series, generated here (12 MB).
+TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy \
+               scale_1e3 scale_1e4 scale_1e5
+BIG_TRACE   := build/traces/scale_1e6.rep
+
+.PHONY: compare bench callgrind traces bench-bins bench-test
+EXTRA_TESTS += bench-test
+
+$(BENCH_BUILD)/obj/%.o: $(BENCH_SRC)/%.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
+
+$(BENCH_BUILD)/gentrace: $(BENCH_SRC)/gentrace.c
+	@mkdir -p $(@D)
+	$(CC) $(BENCH_CFLAGS) -o $@ $<
+
+build/system/smbench: $(BENCH_OBJS) $(BENCH_BUILD)/obj/system_adapter.o
+	@mkdir -p $(@D)
+	$(CC) -o $@ $^ -ldl
+
+# Any build folder holding a libsm.a: a phase, or a phase2_1 variant of the ablation.
+build/%/smbench: build/%/libsm.a $(BENCH_OBJS)
+	$(CC) -o $@ $(BENCH_OBJS) $<
+
+$(BIG_TRACE): $(BENCH_BUILD)/gentrace
+	@mkdir -p $(@D)
+	$(BENCH_BUILD)/gentrace scale 1000000 > $@.tmp && mv $@.tmp $@
+
+traces: $(BENCH_BUILD)/gentrace
+	@set -e; for t in phase1_pattern slab_mix binary coalescing random realloc-heavy; do \
+	    $(BENCH_BUILD)/gentrace $$t > common/traces/$$t.rep; done; \
+	for n in 3 4 5; do \
+	    $(BENCH_BUILD)/gentrace scale $$(printf '1%0*d' $$n 0) > common/traces/scale_1e$$n.rep; \
+	done; echo "traces: rewrote common/traces/"
+
+# The phases' libraries first (their own Makefiles know their sources), then the drivers.
+bench-bins: build
+	@$(MAKE) --no-print-directory $(BENCH_BINS) $(BIG_TRACE)
+
+compare: bench-bins
+	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(PHASES)
+	@if $(MAKE) -n plots >/dev/null 2>&1; then $(MAKE) --no-print-directory plots; \
+	else echo "compare: no plots target yet (plots/rules.mk): CSVs are in plots/data/"; fi
+
+bench: bench-bins
+	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(PHASES)
+
+callgrind: bench-bins
+	@$(BENCH_SRC)/compare.sh callgrind $(if $(SELECTED),--phases-only) $(PHASES)
+
+BENCH_TEST_OBJS := $(addprefix $(BENCH_BUILD)/obj/,tests/test_bench.o trace.o verify.o)
+$(BENCH_BUILD)/test_bench: $(BENCH_TEST_OBJS)
+	$(CC) -o $@ $^ -lcriterion
+
+bench-test: deps
+	@$(MAKE) --no-print-directory -C phase0_original
+	@$(MAKE) --no-print-directory $(BENCH_BUILD)/test_bench build/phase0_original/smbench \
+	    build/system/smbench $(BENCH_BUILD)/gentrace
+	@echo "==== bench-test: trace reader, check pass, strace cross-check, driver smoke run"
+	$(BENCH_BUILD)/test_bench
+
+-include $(BENCH_OBJS:.o=.d) $(BENCH_TEST_OBJS:.o=.d) $(BENCH_BUILD)/obj/system_adapter.d

@@ -1,0 +1,243 @@
+/*
+ * smbench.c - the benchmark driver: one program, linked against each phase's libsm.a
+ * (build/<phase>/smbench) or the system allocator adapter (build/system/smbench).
+ *
+ *   smbench [options] trace.rep...
+ *     --runs N      timed runs per trace (default and minimum 5; the median is reported)
+ *     --once        one replay from an empty allocator, no check pass: for strace and callgrind
+ *     --name NAME   the allocator column (default: sm_name())
+ *     --expect NAME exit with an error unless sm_name() is NAME (is LD_PRELOAD in effect?)
+ *     --header      print the CSV header first
+ *
+ * For each trace, one line of plots/data/compare.csv on stdout (the columns are in
+ * csv_header below), after these steps:
+ *   1. the check pass (verify.h): unmeasured; a failure prints the error and exits 3;
+ *   2. sm_teardown(), then one replay from the empty allocator: its counters are the
+ *      sysalloc calls, peak mapped bytes, cache hits, slab/pool counts and init time
+ *      reported; it is also the warm-up for the timed runs;
+ *   3. --runs timed replays, the whole loop between two CLOCK_MONOTONIC readings (a clock
+ *      call per operation would cost as much as the allocation it measures); the blocks a
+ *      trace leaves live are freed between runs, outside the timing.
+ * With SM_INFO=1 every sysalloc call prints a line, which costs far more than the call: the
+ * driver still runs but every row's mode column says "INFO MODE" instead of "silent".
+ * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed.
+ */
+#include "replay.h"
+#include "sm.h"
+#include "trace.h"
+#include "verify.h"
+
+#include <malloc.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+/* Defined only in system_adapter.c and in libsm.a's sysalloc.c respectively. */
+extern const int bench_system_adapter __attribute__((weak));
+extern void sysalloc_reset_peak(void) __attribute__((weak));
+
+static const char csv_header[] =
+    "allocator,trace,ops,allocs,ns_per_op,ns_per_op_min,ns_per_op_max,ns_per_alloc,"
+    "alloc_time_us,ops_per_sec,sysalloc_calls,sysalloc_per_1k_allocs,peak_mapped_bytes,"
+    "peak_live_bytes,utilization,cache_hit_rate,slab_allocs,pool_allocs,large_allocs,init_ns,"
+    "mode";
+
+struct options {
+    int runs, once, header;
+    const char *name, *expect;
+};
+
+struct result {
+    uint64_t median_ns, min_ns, max_ns;
+    struct sm_stats cold; /* counter deltas over the replay from empty */
+};
+
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
+}
+
+static int by_value(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *) a, y = *(const uint64_t *) b;
+    return (x > y) - (x < y);
+}
+
+static size_t usable_size(void *p)
+{
+    return sm_usable_size(p);
+}
+
+static const struct bench_allocator sm_allocator = {
+    .malloc = sm_malloc,
+    .free = sm_free,
+    .realloc = sm_realloc,
+    .usable_size = usable_size,
+    .check = sm_check,
+};
+
+static void stats_delta(struct sm_stats *d, const struct sm_stats *a, const struct sm_stats *b)
+{
+    d->sysalloc_calls = b->sysalloc_calls - a->sysalloc_calls;
+    d->cache_hits = b->cache_hits - a->cache_hits;
+    d->cache_misses = b->cache_misses - a->cache_misses;
+    d->slab_allocations = b->slab_allocations - a->slab_allocations;
+    d->pool_allocations = b->pool_allocations - a->pool_allocations;
+    d->large_allocations = b->large_allocations - a->large_allocations;
+    d->init_ns = b->init_ns - a->init_ns;
+    d->peak_bytes_mapped = b->peak_bytes_mapped;
+}
+
+static int failed_at(const char *who, const struct trace *t, size_t op)
+{
+    fprintf(stderr, "smbench: %s on %s: the allocator returned NULL at operation %zu\n", who,
+            t->name, op);
+    return 3;
+}
+
+/* Steps 2 and 3 of the file comment.  Returns 0 or an exit status. */
+static int measure(const struct trace *t, const struct options *o, const char *who,
+                   struct result *r)
+{
+    void **ptrs = calloc(t->num_ids ? t->num_ids : 1, sizeof *ptrs);
+    uint64_t *times = calloc((size_t) o->runs, sizeof *times);
+    struct sm_stats before, after;
+    size_t bad;
+    if (!ptrs || !times) {
+        fprintf(stderr, "smbench: out of memory\n");
+        exit(3);
+    }
+    sm_teardown();
+    if (sysalloc_reset_peak) sysalloc_reset_peak();
+    sm_stats(&before);
+    uint64_t t0 = now_ns();
+    bad = replay_trace(t, ptrs);
+    uint64_t t1 = now_ns();
+    sm_stats(&after);
+    if (bad) return failed_at(who, t, bad);
+    stats_delta(&r->cold, &before, &after);
+    replay_cleanup(t, ptrs);
+    times[0] = t1 - t0;
+
+    for (int i = 0; i < o->runs && !o->once; i++) {
+        t0 = now_ns();
+        bad = replay_trace(t, ptrs);
+        t1 = now_ns();
+        if (bad) return failed_at(who, t, bad);
+        replay_cleanup(t, ptrs);
+        times[i] = t1 - t0;
+    }
+    int n = o->once ? 1 : o->runs;
+    qsort(times, (size_t) n, sizeof *times, by_value);
+    r->median_ns = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
+    r->min_ns = times[0];
+    r->max_ns = times[n - 1];
+    free(times);
+    free(ptrs);
+    return 0;
+}
+
+static void print_row(const struct trace *t, const char *who, const struct result *r)
+{
+    const char *info = getenv("SM_INFO"); /* the same rule as sysalloc.c */
+    int system = &bench_system_adapter != NULL;
+    double ops = t->num_ops ? (double) t->num_ops : 1, allocs = t->allocs ? (double) t->allocs : 1;
+    const struct sm_stats *s = &r->cold;
+
+    printf("%s,%s,%zu,%llu,%.2f,%.2f,%.2f,%.2f,%.1f,%.0f,", who, t->name, t->num_ops,
+           (unsigned long long) t->allocs, r->median_ns / ops, r->min_ns / ops, r->max_ns / ops,
+           r->median_ns / allocs, r->median_ns / 1e3,
+           r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
+    if (system)
+        printf(",,,%llu,,,,,,,", (unsigned long long) t->peak_live_bytes);
+    else {
+        uint64_t lookups = s->cache_hits + s->cache_misses;
+        printf("%llu,%.2f,%llu,%llu,", (unsigned long long) s->sysalloc_calls,
+               (double) s->sysalloc_calls * 1000 / allocs,
+               (unsigned long long) s->peak_bytes_mapped, (unsigned long long) t->peak_live_bytes);
+        if (s->peak_bytes_mapped)
+            printf("%.4f", (double) t->peak_live_bytes / (double) s->peak_bytes_mapped);
+        printf(",");
+        if (lookups) printf("%.4f", (double) s->cache_hits / (double) lookups);
+        printf(",%llu,%llu,%llu,%llu,", (unsigned long long) s->slab_allocations,
+               (unsigned long long) s->pool_allocations, (unsigned long long) s->large_allocations,
+               (unsigned long long) s->init_ns);
+    }
+    printf("%s\n", info && info[0] == '1' ? "INFO MODE" : "silent");
+    fflush(stdout);
+}
+
+static int run_trace(const char *path, const struct options *o)
+{
+    struct trace t;
+    char err[512];
+    const char *who = o->name ? o->name : sm_name();
+    if (trace_load(path, &t, err, sizeof err) != 0) {
+        fprintf(stderr, "smbench: %s\n", err);
+        return 2;
+    }
+    struct bench_allocator a = sm_allocator;
+    a.name = who;
+    if (!o->once) {
+        if (verify_trace(&t, &a, err, sizeof err) != 0) {
+            fprintf(stderr, "smbench: check failed, no figures: %s\n", err);
+            trace_free(&t);
+            return 3;
+        }
+    }
+    struct result r;
+    int rc = measure(&t, o, who, &r);
+    if (rc == 0) print_row(&t, who, &r);
+    trace_free(&t);
+    return rc;
+}
+
+static int usage(void)
+{
+    fprintf(stderr, "usage: smbench [--runs N] [--once] [--name NAME] [--expect NAME] "
+                    "[--header] trace.rep...\n");
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    struct options o = {.runs = 5};
+    int i = 1;
+    for (; i < argc && argv[i][0] == '-' && argv[i][1] == '-'; i++) {
+        if (!strcmp(argv[i], "--once"))
+            o.once = 1;
+        else if (!strcmp(argv[i], "--header"))
+            o.header = 1;
+        else if (i + 1 < argc && !strcmp(argv[i], "--runs"))
+            o.runs = atoi(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--name"))
+            o.name = argv[++i];
+        else if (i + 1 < argc && !strcmp(argv[i], "--expect"))
+            o.expect = argv[++i];
+        else
+            return usage();
+    }
+    if (o.runs < 5) {
+        fprintf(stderr, "smbench: --runs must be at least 5 (a median of fewer means little)\n");
+        return 1;
+    }
+    if (o.expect && strcmp(o.expect, sm_name()) != 0) {
+        fprintf(stderr, "smbench: expected allocator %s, running %s (is LD_PRELOAD right?)\n",
+                o.expect, sm_name());
+        return 1;
+    }
+    /* The driver's own memory (the trace, the checker's tree) comes from the C library's
+     * malloc; keep it off mmap so that every mmap a phase build makes is a sysalloc call. */
+    if (&bench_system_adapter == NULL) mallopt(M_MMAP_MAX, 0);
+    if (o.header) printf("%s\n", csv_header);
+    if (i == argc && !o.header) return usage();
+    for (; i < argc; i++) {
+        int rc = run_trace(argv[i], &o);
+        if (rc != 0) return rc;
+    }
+    return 0;
+}
