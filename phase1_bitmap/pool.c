@@ -8,7 +8,7 @@
  *   | struct pool (page-rounded, 20 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
  *   | header, used[1024], start[1024]    | NOACCESS to Valgrind; never read or written   |
  *   +------------------------------------+-----------------------------------------------+
- *                                        ^ pool->granules, page-aligned
+ *                                        ^ granules_of(pool), page-aligned
  *
  *   granule   0    1    2    3    4    5    6    7   ...
  *   used      1    1    1    0    1    1    0    0        two blocks: [0,3) and [4,6)
@@ -37,7 +37,6 @@
 #define MAX_ALIGN       4096                  /* the granule area is page-aligned */
 
 struct pool {
-    char *granules;             /* == (char *) this + POOL_META */
     size_t used_granules;       /* == popcount(used) */
     size_t live_blocks;         /* == popcount(start) */
     size_t hint;                /* next-fit: where the next search starts, < POOL_GRANULES */
@@ -48,6 +47,14 @@ struct pool {
 
 #define POOL_META ((sizeof(struct pool) + 4095) & ~(size_t) 4095)
 #define POOL_MAP  (POOL_META + POOL_SIZE)
+
+/* The granule area, right after the header.  Computed, never stored: a stored copy would be a
+ * pointer to the block at granule 0, and memcheck's leak checker would count that block as
+ * still reachable after the program lost it. */
+static inline char *granules_of(const struct pool *pool)
+{
+    return (char *) pool + POOL_META;
+}
 
 static struct pool **pools; /* every pool, sorted by address; its own sysalloc mapping */
 static size_t npools, pools_capacity;
@@ -79,11 +86,12 @@ static size_t pools_upper_bound(const void *p)
 static struct pool *pool_of(const void *p)
 {
     const char *c = p;
-    if (current && c >= current->granules && c < current->granules + POOL_SIZE) return current;
+    if (current && c >= granules_of(current) && c < granules_of(current) + POOL_SIZE)
+        return current;
     size_t i = pools_upper_bound(p);
     if (i == 0) return NULL;
     struct pool *pool = pools[i - 1];
-    return c >= pool->granules && c < pool->granules + POOL_SIZE ? pool : NULL;
+    return c >= granules_of(pool) && c < granules_of(pool) + POOL_SIZE ? pool : NULL;
 }
 
 int pool_owns(const void *p)
@@ -114,9 +122,8 @@ static struct pool *pool_create(void)
     if (!pools_reserve()) return NULL;
     struct pool *pool = sysalloc(POOL_MAP); /* zero-filled: both bitmaps start clear */
     if (!pool) return NULL;
-    pool->granules = (char *) pool + POOL_META;
     pool->no_run_of = SIZE_MAX;
-    SM_VG_CLOSE(pool->granules, POOL_SIZE);
+    SM_VG_CLOSE(granules_of(pool), POOL_SIZE);
     size_t i = pools_upper_bound(pool);
     memmove(&pools[i + 1], &pools[i], (npools - i) * sizeof *pools);
     pools[i] = pool;
@@ -165,7 +172,7 @@ static void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usable)
     current = pool;
     allocations++;
     *usable = n * GRANULE;
-    return pool->granules + i * GRANULE;
+    return granules_of(pool) + i * GRANULE;
 }
 
 /* Slow path: every other pool, then a new one.  O(pools) plus the searches; pools that cannot
@@ -215,7 +222,7 @@ static struct pool *block_at(const void *p, const char *func, size_t *index)
 {
     struct pool *pool = pool_of(p);
     if (!pool) sm_bad_pointer(func, "invalid pointer", p);
-    size_t offset = (size_t) ((const char *) p - pool->granules);
+    size_t offset = (size_t) ((const char *) p - granules_of(pool));
     if (offset % GRANULE || !bitmap_get(pool->start, offset / GRANULE))
         sm_bad_pointer(func, "invalid pointer", p); /* mid-block, free, or freed already */
     *index = offset / GRANULE;
@@ -288,8 +295,7 @@ static int runs_have_starts(const struct pool *pool)
 
 static int check_pool(const struct pool *pool)
 {
-    if (pool->granules != (const char *) pool + POOL_META)
-        return check_failed("pool header does not point at its own granule area");
+    if ((uintptr_t) pool % 4096) return check_failed("pool is not a page-aligned mapping");
     for (size_t w = 0; w < POOL_WORDS; w++)
         if (pool->start[w] & ~pool->used[w])
             return check_failed("a block start marked on a free granule");
