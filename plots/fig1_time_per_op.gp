@@ -12,6 +12,7 @@ csv = data . "/compare.csv"
 opts = "-v row=trace -v series=allocator -v values=ns_per_op,ns_per_op_min,ns_per_op_max" \
      . " -v skip='trace=^scale_' -v mark=mode"
 lts = linetypes("pivot.awk", opts, csv)
+load here . "/need_data.gp"
 
 set title "Time per operation, by trace and allocator (median run; whiskers: min and max)"
 set ylabel "time per operation (ns, log scale)"

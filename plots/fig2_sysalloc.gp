@@ -12,6 +12,7 @@ csv = data . "/compare.csv"
 opts = "-v row=trace -v series=allocator -v values=sysalloc_per_1k_allocs" \
      . " -v only='allocator=^phase' -v skip='trace=^scale_'"
 lts = linetypes("pivot.awk", opts, csv)
+load here . "/need_data.gp"
 
 set title "sysalloc (mmap) calls per 1,000 allocations, by trace and phase"
 set ylabel "sysalloc calls per 1,000 allocations (log scale)"

@@ -11,6 +11,7 @@ load system("dirname '" . ARG0 . "'") . "/style.gp"
 csv = data . "/scaling.csv"
 opts = "-v series=allocator -v x=ops -v y=ns_per_op"
 lts = linetypes("series.awk", opts, csv)
+load here . "/need_data.gp"
 
 set title "Scaling: time per operation as the workload grows"
 set xlabel "operations in the trace (log scale)"

@@ -1,6 +1,7 @@
 # style.gp - what every figure shares: where it reads and writes, the terminal, the colours, and
 # the two awk helpers that reshape the benchmark's long CSVs into what gnuplot draws.
-# Loaded by each fig*.gp after it sets `name` (the output file's name, without extension).
+# Loaded first by each fig*.gp, after it sets `name` (the output file's name, without extension);
+# then the figure asks for its series (linetypes, below), loads need_data.gp, plots, loads svg.gp.
 #
 # Variables a caller may set with -e (render.sh does):
 #   data  the folder with the CSVs   (default: plots/data beside this file)
@@ -24,7 +25,6 @@ table(helper, opts, csv) = "< " . helper_cmd(helper, opts, csv)
 linetypes(helper, opts, csv) = system(helper_cmd(helper, opts . " -v linetypes=1", csv))
 
 set terminal pngcairo size 900,500 noenhanced font "Sans,10"
-set output out . "/" . name . ".png"
 set encoding utf8
 set datafile separator "\t"
 set datafile missing "NaN"
@@ -35,14 +35,14 @@ set key noenhanced
 set title font "Sans,12"
 
 # The phases warm, the reference allocators cool, then two spares for ablation configurations.
-set linetype 1 lc rgb "#7f7f7f" pt 5   # phase0_original
-set linetype 2 lc rgb "#2ca02c" pt 7   # phase1_bitmap
-set linetype 3 lc rgb "#d62728" pt 9   # phase2_slab
-set linetype 4 lc rgb "#ff7f0e" pt 11  # phase2_1_batched
-set linetype 5 lc rgb "#1f77b4" pt 13  # glibc
-set linetype 6 lc rgb "#9467bd" pt 4   # jemalloc
-set linetype 7 lc rgb "#17becf" pt 6   # mimalloc
-set linetype 8 lc rgb "#8c564b" pt 8   # tcmalloc
-set linetype 9 lc rgb "#bcbd22" pt 10
-set linetype 10 lc rgb "#e377c2" pt 12
+set linetype 1 lc rgb "#7f7f7f" pt 4   # phase0_original
+set linetype 2 lc rgb "#2ca02c" pt 6   # phase1_bitmap
+set linetype 3 lc rgb "#d62728" pt 8   # phase2_slab
+set linetype 4 lc rgb "#ff7f0e" pt 10  # phase2_1_batched
+set linetype 5 lc rgb "#1f77b4" pt 12  # glibc
+set linetype 6 lc rgb "#9467bd" pt 14  # jemalloc
+set linetype 7 lc rgb "#17becf" pt 1   # mimalloc
+set linetype 8 lc rgb "#8c564b" pt 2   # tcmalloc
+set linetype 9 lc rgb "#bcbd22" pt 3
+set linetype 10 lc rgb "#e377c2" pt 5
 set linetype cycle 10

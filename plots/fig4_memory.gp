@@ -1,0 +1,50 @@
+# fig4_memory.gp - memory: peak mapped bytes against peak live bytes, one point per phase and
+# trace.
+# data: compare.csv
+#
+# x is the most payload the trace had live at once, y the most memory the allocator had mapped
+# from the OS at once.  The dashed diagonals are utilization (live / mapped): a point on the
+# 100% line wastes nothing, a point on the 1% line maps a hundred bytes for every byte in use
+# (phase2_slab's page of metadata per allocation lands there).  Log-log.  Only allocators with
+# both figures are drawn: the phases count their own mappings, the reference allocators do not.
+name = "fig4_memory"
+load system("dirname '" . ARG0 . "'") . "/style.gp"
+
+csv = data . "/compare.csv"
+opts = "-v series=allocator -v x=peak_live_bytes -v y=peak_mapped_bytes"
+lts = linetypes("series.awk", opts, csv)
+load here . "/need_data.gp"
+
+set title "Memory: peak mapped against peak live bytes, one point per trace"
+set xlabel "peak live payload (bytes, log scale)"
+set ylabel "peak mapped from the OS (bytes, log scale)"
+set logscale xy
+set format x "%.0s%cB"
+set format y "%.0s%cB"
+# Both ranges from the data, a little wider, so that the diagonals cross the whole graph.
+stats table("series.awk", opts, csv) using 1:2 nooutput
+set xrange [STATS_min_x / 1.5 : STATS_max_x * 1.5]
+ylo = (STATS_min_x < STATS_min_y ? STATS_min_x : STATS_min_y)
+set yrange [ylo / 1.5 : STATS_max_y * 1.5]
+# Tics at 1, 2 and 5 times each power of ten when the data spans less than three decades, at
+# the powers of ten alone when it spans more.
+set xtics ()
+set ytics ()
+do for [e = floor(log10(STATS_min_x / 1.5)) : ceil(log10(STATS_max_x * 1.5))] {
+    do for [k = 1:(STATS_max_x / STATS_min_x < 1000 ? 3 : 1)] {
+        set xtics add ((k == 3 ? 5 : k) * 10.0**e)
+    }
+}
+do for [e = floor(log10(ylo / 1.5)) : ceil(log10(STATS_max_y * 1.5))] {
+    do for [k = 1:(STATS_max_y / ylo < 1000 ? 3 : 1)] {
+        set ytics add ((k == 3 ? 5 : k) * 10.0**e)
+    }
+}
+set key outside right center vertical samplen 2
+set grid xtics ytics
+plot for [i = 1:words(lts)] table("series.awk", opts, csv) index i - 1 using 1:2 \
+         with points lt word(lts, i) ps 1.5 lw 2 title columnheader(1), \
+     x with lines dt 1 lw 1.5 lc rgb "#555555" title "utilization 100%", \
+     10 * x with lines dt 2 lw 1.5 lc rgb "#555555" title "utilization 10%", \
+     100 * x with lines dt 3 lw 1.5 lc rgb "#555555" title "utilization 1%"
+load here . "/svg.gp"

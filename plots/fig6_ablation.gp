@@ -1,0 +1,30 @@
+# fig6_ablation.gp - the phase2_1 ablation: time per operation with each correction switched off.
+# data: ablation.csv
+#
+# phase2_1_batched built once with all of the seed's corrections, then once per correction with
+# that one switched off (BATCH_METADATA=0 and so on).  The bar that rises most is the correction
+# that matters most; with BATCH_METADATA=0 the allocator is phase2_slab's again.  Log scale.
+# The configurations keep the CSV's order; "all corrections" has phase2_1_batched's colour.
+name = "fig6_ablation"
+load system("dirname '" . ARG0 . "'") . "/style.gp"
+
+csv = data . "/ablation.csv"
+opts = "-v row=trace -v series=config -v values=ns_per_op"
+lts = linetypes("pivot.awk", opts, csv)
+load here . "/need_data.gp"
+palette = "#ff7f0e #d62728 #1f77b4 #2ca02c #9467bd #8c564b #17becf #7f7f7f #bcbd22 #e377c2"
+colour(k) = word(palette, (k - 1) % words(palette) + 1)
+
+set title "phase2_1_batched ablation: time per operation with one correction switched off"
+set ylabel "time per operation (ns, log scale)"
+set xlabel "trace"
+set logscale y
+set format y "%g"
+set style data histogram
+set style histogram clustered gap 1
+set style fill solid 0.85 border -1
+set boxwidth 1
+set key below center horizontal maxrows 2 samplen 2 width 1
+plot for [i = 2:*] table("pivot.awk", opts, csv) using i:xtic(1) \
+     title columnhead(i) lc rgb colour(i - 1)
+load here . "/svg.gp"
