@@ -1,0 +1,283 @@
+/*
+ * test_render.c - the render test: each figure script run through plots/render.sh --strict on
+ * small CSVs written here into a temporary folder.  A figure passes when render.sh says it drew
+ * it, its PNG is a PNG and not empty, its SVG is there, and gnuplot printed nothing at all (a
+ * warning fails the test).  A few figures are also read back: the SVG holds each name as written
+ * (`noenhanced`: "phase2_1_batched" is not turned into subscripts) and only the series the
+ * figure is meant to hold.  The last tests show that the harness fails: on a gnuplot warning, on
+ * a script error, on a CSV whose columns disagree with the scripts.
+ *
+ * PLOTS_DIR (the plots folder, absolute) comes from plots/rules.mk.
+ */
+#include <criterion/criterion.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+#ifndef PLOTS_DIR
+#error "PLOTS_DIR must name the plots folder (plots/rules.mk sets it)"
+#endif
+
+/* The benchmark's columns, as common/bench writes them. */
+#define COMPARE_HEADER                                                                             \
+    "allocator,trace,ops,allocs,ns_per_op,ns_per_op_min,ns_per_op_max,ns_per_alloc,"               \
+    "alloc_time_us,ops_per_sec,sysalloc_calls,sysalloc_per_1k_allocs,peak_mapped_bytes,"           \
+    "peak_live_bytes,utilization,cache_hit_rate,slab_allocs,pool_allocs,large_allocs,init_ns,"     \
+    "mode\n"
+
+/* Two traces and one scaling trace (which figures 1 and 2 leave out); phase1_bitmap measured in
+ * info mode on one trace, as the seed's Phase 1 figure was; glibc without sysalloc or memory
+ * figures, as the benchmark writes it. */
+static const char compare_csv[] = COMPARE_HEADER
+    "phase0_original,phase1_pattern,9100,4550,180,170,210,360,1638,5.5e6,40,8.8,400000,300000,"
+    "0.75,,,,2,1500,silent\n"
+    "phase1_bitmap,phase1_pattern,9100,4550,45,40,60,90,410,2.2e7,3,0.66,524288,300000,0.57,,,,"
+    "2,1200,INFO MODE\n"
+    "phase2_slab,phase1_pattern,9100,4550,3200,3000,3900,6457,29000,3.1e5,4560,1002,19000000,"
+    "300000,0.016,0.309,2040,4645,2,17500,silent\n"
+    "phase2_1_batched,phase1_pattern,9100,4550,22,20,30,44,200,4.5e7,2,0.44,16777216,300000,"
+    "0.018,0.9,4000,550,2,900,silent\n"
+    "glibc,phase1_pattern,9100,4550,30,28,35,60,273,3.3e7,,,,,,,,,,,silent\n"
+    "phase0_original,slab_mix,13370,6685,210,190,260,420,2807,4.8e6,55,8.2,600000,450000,0.75,,,"
+    ",3,1500,silent\n"
+    "phase1_bitmap,slab_mix,13370,6685,40,36,50,80,535,2.5e7,4,0.6,786432,450000,0.57,,,,3,1200,"
+    "silent\n"
+    "phase2_slab,slab_mix,13370,6685,3300,3100,4000,6600,44000,3.0e5,6700,1002,27000000,450000,"
+    "0.017,0.309,2040,4645,3,17500,silent\n"
+    "phase2_1_batched,slab_mix,13370,6685,25,22,31,50,334,4.0e7,2,0.3,16777216,450000,0.027,0.9,"
+    "6000,685,3,900,silent\n"
+    "glibc,slab_mix,13370,6685,28,25,33,56,374,3.6e7,,,,,,,,,,,silent\n"
+    "phase1_bitmap,scale_1e3,1000,500,38,35,45,76,38,2.6e7,1,2,262144,40000,0.15,,,,0,1200,"
+    "silent\n";
+
+static const char scaling_csv[] = "allocator,ops,ns_per_op\n"
+                                  "phase0_original,1000,90\n"
+                                  "phase0_original,100000,2400\n"
+                                  "phase0_original,10000,450\n"
+                                  "phase1_bitmap,1000,40\n"
+                                  "phase1_bitmap,10000,41\n"
+                                  "phase1_bitmap,100000,42\n"
+                                  "glibc,1000,30\n"
+                                  "glibc,10000,29\n"
+                                  "glibc,100000,,\n";
+
+static const char callgrind_csv[] = "allocator,trace,instructions_per_op\n"
+                                    "phase0_original,phase1_pattern,950\n"
+                                    "phase1_bitmap,phase1_pattern,130\n"
+                                    "phase2_1_batched,phase1_pattern,85\n"
+                                    "phase0_original,slab_mix,1100\n"
+                                    "phase1_bitmap,slab_mix,140\n"
+                                    "phase2_1_batched,slab_mix,90\n";
+
+static const char ablation_csv[] = "config,trace,ns_per_op\n"
+                                   "all corrections,phase1_pattern,22\n"
+                                   "BATCH_METADATA=0,phase1_pattern,3000\n"
+                                   "LAZY_INIT=0,phase1_pattern,30\n"
+                                   "all corrections,slab_mix,25\n"
+                                   "BATCH_METADATA=0,slab_mix,3200\n"
+                                   "LAZY_INIT=0,slab_mix,33\n";
+
+static char root[64];        /* the temporary folder: data/ and out/ under it */
+static char output[1 << 14]; /* what render.sh printed, stdout and stderr */
+
+static void write_file(const char *name, const char *text)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/data/%s", root, name);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    cr_assert_eq(fputs(text, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
+static void setup(void)
+{
+    strcpy(root, "/tmp/plots-test.XXXXXX");
+    cr_assert_not_null(mkdtemp(root), "mkdtemp failed");
+    char path[128];
+    snprintf(path, sizeof path, "%s/data", root);
+    cr_assert_eq(mkdir(path, 0700), 0);
+    write_file("compare.csv", compare_csv);
+    write_file("scaling.csv", scaling_csv);
+    write_file("callgrind.csv", callgrind_csv);
+    write_file("ablation.csv", ablation_csv);
+}
+
+static void teardown(void)
+{
+    char cmd[128];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", root);
+    if (system(cmd) != 0) fprintf(stderr, "test_render: could not remove %s\n", root);
+}
+
+/* Runs render.sh --strict on the temporary folder for one script (a path under plots/);
+ * returns its exit status, its output in `output`. */
+static int render(const char *script)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "'%s/render.sh' --strict '%s/data' '%s/out' '%s/%s' 2>&1", PLOTS_DIR,
+             root, root, PLOTS_DIR, script);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p, "cannot run %s", cmd);
+    size_t n = fread(output, 1, sizeof output - 1, p);
+    output[n] = '\0';
+    int status = pclose(p);
+    cr_assert(WIFEXITED(status), "render.sh did not exit normally:\n%s", output);
+    return WEXITSTATUS(status);
+}
+
+/* The whole of out/<file>, NUL-terminated, in a buffer the caller frees; NULL when missing. */
+static char *read_output(const char *file, long *size)
+{
+    char path[256];
+    snprintf(path, sizeof path, "%s/out/%s", root, file);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    rewind(f);
+    char *text = malloc(*size + 1);
+    cr_assert_not_null(text);
+    cr_assert_eq(fread(text, 1, *size, f), (size_t) *size);
+    text[*size] = '\0';
+    fclose(f);
+    return text;
+}
+
+/* Renders fig<name>.gp and checks what every figure must be.  Returns its SVG text (the caller
+ * frees it) for the figure's own checks. */
+static char *expect_figure(const char *name)
+{
+    char script[64], file[64];
+    snprintf(script, sizeof script, "%s.gp", name);
+    int status = render(script);
+    cr_assert_eq(status, 0, "render.sh failed on %s:\n%s", script, output);
+    cr_assert_not_null(strstr(output, "1 drawn, 0 skipped, 0 failed, 0 with gnuplot warnings"),
+                       "%s was not drawn cleanly:\n%s", script, output);
+
+    long size;
+    snprintf(file, sizeof file, "%s.png", name);
+    char *png = read_output(file, &size);
+    cr_assert_not_null(png, "%s is missing:\n%s", file, output);
+    cr_assert_gt(size, 1000, "%s holds only %ld bytes", file, size);
+    cr_assert_eq(memcmp(png, "\x89PNG\r\n\x1a\n", 8), 0, "%s is not a PNG", file);
+    free(png);
+
+    snprintf(file, sizeof file, "%s.svg", name);
+    char *svg = read_output(file, &size);
+    cr_assert_not_null(svg, "%s is missing:\n%s", file, output);
+    cr_assert_not_null(strstr(svg, "<svg"), "%s is not an SVG", file);
+    return svg;
+}
+
+static void expect_text(const char *svg, const char *text, const char *figure)
+{
+    cr_expect_not_null(strstr(svg, text), "%s should show \"%s\"", figure, text);
+}
+
+static void expect_no_text(const char *svg, const char *text, const char *figure)
+{
+    cr_expect_null(strstr(svg, text), "%s should not show \"%s\"", figure, text);
+}
+
+TestSuite(plots, .init = setup, .fini = teardown);
+
+Test(plots, fig1_time_per_op)
+{
+    char *svg = expect_figure("fig1_time_per_op");
+    expect_text(svg, "Time per operation", "fig1");
+    expect_text(svg, "time per operation (ns, log scale)", "fig1");
+    expect_text(svg, "phase2_1_batched", "fig1");
+    expect_text(svg, "phase1_bitmap [INFO MODE]", "fig1");
+    expect_text(svg, "glibc", "fig1");
+    expect_text(svg, "slab_mix", "fig1");
+    expect_no_text(svg, "scale_1e3", "fig1");
+    free(svg);
+}
+
+Test(plots, fig2_sysalloc)
+{
+    char *svg = expect_figure("fig2_sysalloc");
+    expect_text(svg, "sysalloc calls per 1,000 allocations", "fig2");
+    expect_text(svg, "phase2_slab", "fig2");
+    expect_text(svg, "one call per allocation", "fig2");
+    expect_no_text(svg, "glibc", "fig2");
+    expect_no_text(svg, "scale_1e3", "fig2");
+    free(svg);
+}
+
+Test(plots, fig3_scaling)
+{
+    char *svg = expect_figure("fig3_scaling");
+    expect_text(svg, "operations in the trace", "fig3");
+    expect_text(svg, "phase0_original", "fig3");
+    expect_text(svg, "glibc", "fig3");
+    free(svg);
+}
+
+Test(plots, fig4_memory)
+{
+    char *svg = expect_figure("fig4_memory");
+    expect_text(svg, "peak live payload (bytes", "fig4");
+    expect_text(svg, "utilization 100%", "fig4");
+    expect_text(svg, "phase2_slab", "fig4");
+    expect_no_text(svg, "glibc", "fig4");
+    free(svg);
+}
+
+Test(plots, fig5_instructions)
+{
+    char *svg = expect_figure("fig5_instructions");
+    expect_text(svg, "instructions per operation", "fig5");
+    expect_text(svg, "phase2_1_batched", "fig5");
+    free(svg);
+}
+
+Test(plots, fig6_ablation)
+{
+    char *svg = expect_figure("fig6_ablation");
+    expect_text(svg, "phase2_1_batched ablation", "fig6");
+    expect_text(svg, "all corrections", "fig6");
+    expect_text(svg, "BATCH_METADATA=0", "fig6");
+    free(svg);
+}
+
+Test(plots, missing_csv_is_skipped)
+{
+    char path[128];
+    snprintf(path, sizeof path, "%s/data/ablation.csv", root);
+    cr_assert_eq(remove(path), 0);
+    cr_assert_eq(render("fig6_ablation.gp"), 0, "a missing CSV is not an error:\n%s", output);
+    cr_assert_not_null(strstr(output, "fig6_ablation: skipped, no"), "%s", output);
+    long size;
+    cr_assert_null(read_output("fig6_ablation.png", &size), "a skipped figure left a PNG");
+}
+
+Test(plots, csv_without_rows_is_skipped)
+{
+    write_file("compare.csv", COMPARE_HEADER "glibc,slab_mix,1,1,1,1,1,1,1,1,,,,,,,,,,,silent\n");
+    cr_assert_eq(render("fig2_sysalloc.gp"), 0, "%s", output);
+    cr_assert_not_null(strstr(output, "fig2_sysalloc: skipped, nothing to draw"), "%s", output);
+}
+
+Test(plots, warning_fails_strict_render)
+{
+    cr_assert_neq(render("tests/warns.gp"), 0, "a gnuplot warning passed:\n%s", output);
+    cr_assert_not_null(strstr(output, "warns: gnuplot said:"), "%s", output);
+    cr_assert_not_null(strstr(output, "1 with gnuplot warnings"), "%s", output);
+}
+
+Test(plots, script_error_fails)
+{
+    cr_assert_neq(render("tests/fails.gp"), 0, "a failing script passed:\n%s", output);
+    cr_assert_not_null(strstr(output, "fails: FAILED"), "%s", output);
+}
+
+Test(plots, csv_with_other_columns_fails)
+{
+    write_file("callgrind.csv", "allocator,workload,instructions_per_op\nglibc,binary,120\n");
+    cr_assert_neq(render("fig5_instructions.gp"), 0, "a CSV without `trace` passed:\n%s", output);
+    cr_assert_not_null(strstr(output, "no column named \"trace\""), "%s", output);
+}
