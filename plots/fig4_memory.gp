@@ -1,5 +1,5 @@
 # fig4_memory.gp - memory: peak mapped bytes against peak live bytes, one point per phase and
-# trace.
+# trace; the traces are named along the top, at their peak live size.
 # data: compare.csv
 #
 # x is the most payload the trace had live at once, y the most memory the allocator had mapped
@@ -11,7 +11,7 @@ name = "fig4_memory"
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 
 csv = data . "/compare.csv"
-opts = "-v series=allocator -v x=peak_live_bytes -v y=peak_mapped_bytes"
+opts = "-v series=allocator -v x=peak_live_bytes -v y=peak_mapped_bytes -v label=trace"
 lts = linetypes("series.awk", opts, csv)
 load here . "/need_data.gp"
 
@@ -41,9 +41,15 @@ do for [e = floor(log10(ylo / 1.5)) : ceil(log10(STATS_max_y * 1.5))] {
     }
 }
 set key outside right center vertical samplen 2
-set grid xtics ytics
+# The traces name their peak live size along the top: every allocator replays the same trace,
+# so a trace's points share one x.
+set logscale x2
+set x2range [STATS_min_x / 1.5 : STATS_max_x * 1.5]
+set x2tics rotate by 90 left scale 0 font "Sans,8" textcolor rgb "#444444"
+set grid x2tics ytics
 plot for [i = 1:words(lts)] table("series.awk", opts, csv) index i - 1 using 1:2 \
          with points lt word(lts, i) ps 1.5 lw 2 title columnheader(1), \
+     table("series.awk", opts, csv) using 1:2:x2tic(3) axes x2y1 with points ps 0 notitle, \
      x with lines dt 1 lw 1.5 lc rgb "#555555" title "utilization 100%", \
      10 * x with lines dt 2 lw 1.5 lc rgb "#555555" title "utilization 10%", \
      100 * x with lines dt 3 lw 1.5 lc rgb "#555555" title "utilization 1%"

@@ -6,6 +6,7 @@
 # Each block opens with the series name on a line of its own (for `title columnheader(1)`),
 # then "x<TAB>y" lines; two blank lines end a block, so `index i` picks block i.  A row whose x
 # or y is empty, non-numeric or not positive is left out (both axes may be logarithmic).
+# `label` (a column name) adds that column as a third field, e.g. the trace of each point.
 # `only` ("column=regex") keeps the matching rows; `order` (space-separated names) puts those
 # series first, in that order.  With `-v linetypes=1` it prints instead the line type of each block,
 # space-separated: the series' place in `order`, or after them for the others.  Exit status 2 when a named column is not in the header, 3 when
@@ -35,6 +36,7 @@ NR == 1 {
     sub(/\r$/, "")
     for (i = 1; i <= NF; i++) idx[$i] = i
     sc = col(series); xc = col(x); yc = col(y)
+    if (label != "") lc = col(label)
     if (only != "") oc = col(only_col)
     next
 }
@@ -49,6 +51,7 @@ NR == 1 {
     points++
     px[s, n] = $xc + 0
     py[s, n] = $yc
+    pl[s, n] = (label != "") ? OFS $lc : ""
 }
 
 END {
@@ -65,10 +68,11 @@ END {
             for (b = a; b > 1 && px[s, b - 1] > px[s, b]; b--) {
                 t = px[s, b]; px[s, b] = px[s, b - 1]; px[s, b - 1] = t
                 t = py[s, b]; py[s, b] = py[s, b - 1]; py[s, b - 1] = t
+                t = pl[s, b]; pl[s, b] = pl[s, b - 1]; pl[s, b - 1] = t
             }
         if (blocks++) printf "\n\n"
         print s
-        for (a = 1; a <= count[s]; a++) print px[s, a], py[s, a]
+        for (a = 1; a <= count[s]; a++) print px[s, a], py[s, a] pl[s, a]
     }
     if (linetypes) printf "\n"
 }
