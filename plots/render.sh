@@ -12,7 +12,7 @@
 # failed or left no PNG or SVG behind; with --strict (the render test), also when gnuplot
 # printed anything at all.  0 otherwise, skipped figures included.
 set -u
-here=$(cd "$(dirname "$0")" && pwd)
+here=$(dirname "$0")
 strict=0
 if [ "${1:-}" = "--strict" ]; then strict=1; shift; fi
 data=${1:-$here/data}
