@@ -53,9 +53,41 @@ size_t bitmap_next_zero(const uint64_t *map, size_t nbits, size_t from)
     return first_set(map, ALL_ONES, NULL, nbits, from);
 }
 
+size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
+{
+    if (below <= floor) return BITMAP_NONE;
+    size_t w = (below - 1) / 64, first = floor / 64;
+    uint64_t bits = map[w] & mask_upto((below - 1) % 64);
+    while (bits == 0) {
+        if (w-- == first) return BITMAP_NONE;
+        bits = map[w];
+    }
+    size_t i = w * 64 + 63 - (size_t) __builtin_clzll(bits);
+    return i >= floor ? i : BITMAP_NONE;
+}
+
 size_t bitmap_run_end(const uint64_t *used, const uint64_t *start, size_t nbits, size_t from)
 {
     return first_set(used, ALL_ONES, start, nbits, from);
+}
+
+/* Where the search for a run of n >= LONG_RUN bits goes after a hole too short at i: such a run
+ * holds at least one whole zero word, so jump to the next zero word and back up to the start of
+ * its free run (the free bits at the top of the word before).  One compare per word skipped,
+ * however many short holes that word holds. */
+#define LONG_RUN 128
+static size_t next_long_hole(const uint64_t *map, size_t nbits, size_t i)
+{
+    size_t w = (i + 63) / 64, words = nbits / 64;
+    while (w < words && map[w] != 0)
+        w++;
+    if (w >= words) return nbits;
+    size_t start = w * 64;
+    if (w > 0 && map[w - 1] != 0)
+        start -= (size_t) __builtin_clzll(map[w - 1]);
+    else if (w > 0)
+        start -= 64;
+    return start > i ? start : i;
 }
 
 size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n, size_t align)
@@ -69,6 +101,7 @@ size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n,
         size_t taken = bitmap_next_one(map, i + n, i);
         if (taken == i + n) return i;
         i = taken + 1;
+        if (n >= LONG_RUN) i = next_long_hole(map, nbits, i);
     }
 }
 

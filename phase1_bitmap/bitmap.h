@@ -39,6 +39,10 @@ size_t bitmap_next_one(const uint64_t *map, size_t nbits, size_t from);
 /* The first clear bit at or after from, or nbits when there is none before nbits. */
 size_t bitmap_next_zero(const uint64_t *map, size_t nbits, size_t from);
 
+/* The last set bit in [floor, below), or BITMAP_NONE when there is none: the same search going
+ * down, with __builtin_clzll (count leading zeros). */
+size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below);
+
 /* The first index at or after from where `used` is clear or `start` is set, or nbits: in the
  * pool, the granule where the block containing from - 1 ends. */
 size_t bitmap_run_end(const uint64_t *used, const uint64_t *start, size_t nbits, size_t from);

@@ -236,6 +236,21 @@ static size_t block_granules(const struct pool *pool, size_t i)
     return bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1) - i;
 }
 
+/* Granules [i, end) were just freed.  The skip marker no_run_of stays true unless the free run
+ * now around them is at least no_run_of long; the scans each way stop at that length, so the
+ * cost is at most no_run_of / 64 words per side. */
+static void keep_no_run_of(struct pool *pool, size_t i, size_t end)
+{
+    size_t need = pool->no_run_of;
+    if (need == SIZE_MAX) return;
+    size_t floor = i > need ? i - need : 0;
+    size_t before = bitmap_prev_one(pool->used, floor, i);
+    size_t from = before == BITMAP_NONE ? floor : before + 1;
+    size_t limit = POOL_GRANULES - end > need ? end + need : POOL_GRANULES;
+    if (bitmap_next_one(pool->used, limit, end) - from >= need)
+        pool->no_run_of = SIZE_MAX; /* a run that long may exist now: unknown again */
+}
+
 size_t pool_free(void *p, const char *func)
 {
     size_t i;
@@ -245,7 +260,7 @@ size_t pool_free(void *p, const char *func)
     bitmap_clear_range(pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
-    pool->no_run_of = SIZE_MAX; /* a longer run may exist now */
+    keep_no_run_of(pool, i, i + n);
     if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
     return n * GRANULE;
 }

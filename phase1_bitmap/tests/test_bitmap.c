@@ -124,7 +124,7 @@ static size_t slow_find_run(size_t nbits, size_t from, size_t n, size_t align)
 Test(bitmap, agrees_with_a_bit_by_bit_search)
 {
     uint64_t seed = 42;
-    for (int round = 0; round < 300; round++) {
+    for (int round = 0; round < 2000; round++) {
         memset(map, 0, sizeof map);
         /* Random used runs of random lengths: sparse maps in early rounds, dense later. */
         for (int k = 0; k < 5 + round / 3; k++) {
@@ -132,7 +132,8 @@ Test(bitmap, agrees_with_a_bit_by_bit_search)
             bitmap_set_range(map, at, at + len <= NBITS ? len : NBITS - at);
         }
         size_t nbits = NBITS - rng_next(&seed) % 70, from = rng_next(&seed) % nbits;
-        size_t n = 1 + rng_next(&seed) % 130, align = (size_t) 1 << rng_next(&seed) % 5;
+        size_t n = 1 + rng_next(&seed) % (round % 2 ? 300 : 40),
+               align = (size_t) 1 << rng_next(&seed) % 5;
         cr_assert_eq(bitmap_find_run(map, nbits, from, n, align),
                      slow_find_run(nbits, from, n, align),
                      "round %d: nbits %zu from %zu n %zu align %zu", round, nbits, from, n, align);
@@ -156,4 +157,17 @@ Test(bitmap, ranges_set_and_clear_exactly_their_bits)
         cr_assert_eq(bitmap_next_zero(map, NBITS, 0), at);
         cr_assert_eq(bitmap_next_one(map, NBITS, at), at + len);
     }
+}
+
+Test(bitmap, prev_one_searches_down_to_its_floor)
+{
+    memset(map, 0, sizeof map);
+    bitmap_set(map, 5);
+    bitmap_set(map, 200);
+    cr_assert_eq(bitmap_prev_one(map, 0, 200), 5, "below is excluded, across three words");
+    cr_assert_eq(bitmap_prev_one(map, 0, 201), 200);
+    cr_assert_eq(bitmap_prev_one(map, 6, 200), BITMAP_NONE, "5 is under the floor");
+    cr_assert_eq(bitmap_prev_one(map, 5, 6), 5);
+    cr_assert_eq(bitmap_prev_one(map, 0, 5), BITMAP_NONE);
+    cr_assert_eq(bitmap_prev_one(map, 7, 7), BITMAP_NONE, "an empty range");
 }
