@@ -1,0 +1,162 @@
+/*
+ * region.c - where slabs come from: regions mapped with sysalloc and cut into slabs.
+ *
+ * BULK_SLABS (the seed's "one big allocation, partitioned into slabs"): a region holds many
+ * slabs; the first holds 8, each next one twice as many as the last, up to 256 (4 MiB).  So a
+ * heap of N bytes costs about log2(N / 128 KiB) sysalloc calls, and the first allocation maps
+ * 132 KiB, not 16 MiB.  Slabs are handed out in address order (carved) only when a class needs
+ * one, so untouched slabs cost no page faults.  With BULK_SLABS=0 (phase2) every slab is a
+ * region of its own: one sysalloc per slab.
+ *
+ * An emptied slab is not returned to the OS: it goes on the free-slab stack and is the next
+ * slab any class gets, so a program that allocates and frees in waves reuses the same memory.
+ *
+ * Invariants (regions_check):
+ *   - regions[] is sorted by address and the spans do not overlap;
+ *   - each span matches its region: lo == slabs, hi == slabs + nslabs * SLAB_SIZE, and the
+ *     region's mapping holds its descriptors and all of its slabs;
+ *   - carved <= nslabs, and only the newest region has slabs left to carve;
+ *   - every slab on the free-slab stack is carved, has class NO_CLASS and nothing live.
+ */
+#include "slab.h"
+#include "diag.h"
+#include "sysalloc.h"
+
+#include <errno.h>
+#include <string.h>
+
+#define FIRST_SLABS 8   /* slabs in the first region: 132 KiB mapped */
+#define MAX_SLABS   256 /* slabs in the largest region: 4 MiB of slabs */
+#define TABLE_FIRST 64  /* spans in the static table; larger tables come from sysalloc */
+
+static struct region_span first_table[TABLE_FIRST];
+struct region_span *regions = first_table;
+size_t nregions;
+static size_t table_cap = TABLE_FIRST;
+
+static struct region *newest;   /* the region slabs are carved from */
+static struct slab *free_slabs; /* emptied slabs, any class, newest first */
+static uint32_t next_slabs = FIRST_SLABS;
+uint64_t regions_made;
+
+static size_t header_bytes(uint32_t nslabs)
+{
+    size_t n = sizeof(struct region) + nslabs * sizeof(struct slab);
+    return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+/* Room for one more span; -1 with errno = ENOMEM when the OS refuses. */
+static int table_room(void)
+{
+    if (nregions < table_cap) return 0;
+    struct region_span *t = sysalloc(2 * table_cap * sizeof *t);
+    if (!t) return -1;
+    memcpy(t, regions, nregions * sizeof *t);
+    if (regions != first_table) sysfree(regions, table_cap * sizeof *t);
+    regions = t;
+    table_cap *= 2;
+    return 0;
+}
+
+static void table_insert(struct region *r)
+{
+    uintptr_t lo = (uintptr_t) r->slabs;
+    size_t i = nregions;
+    while (i > 0 && regions[i - 1].lo > lo)
+        i--;
+    memmove(&regions[i + 1], &regions[i], (nregions - i) * sizeof *regions);
+    regions[i] = (struct region_span){lo, lo + (uintptr_t) r->nslabs * SLAB_SIZE, r};
+    nregions++;
+}
+
+/* Maps a region of nslabs slabs and makes it the newest; NULL with errno = ENOMEM. */
+static struct region *region_new(uint32_t nslabs)
+{
+    if (table_room() != 0) return NULL;
+    size_t len = header_bytes(nslabs) + nslabs * SLAB_SIZE;
+    struct region *r = sysalloc(len);
+    if (!r) return NULL;
+    r->len = len;
+    r->slabs = (char *) r + header_bytes(nslabs);
+    r->nslabs = nslabs;
+    r->carved = 0;
+    SM_VG_CLOSE(r->slabs, nslabs * SLAB_SIZE); /* no block is live yet */
+    table_insert(r);
+    newest = r;
+    regions_made++;
+    return r;
+}
+
+struct slab *slab_carve(void)
+{
+    if (free_slabs) {
+        struct slab *s = free_slabs;
+        free_slabs = s->next;
+        return s;
+    }
+    if (!newest || newest->carved == newest->nslabs) {
+        uint32_t n = BULK_SLABS ? next_slabs : 1;
+        if (!region_new(n)) return NULL;
+        if (next_slabs < MAX_SLABS) next_slabs *= 2;
+    }
+    struct slab *s = &newest->desc[newest->carved];
+    memset(s, 0, sizeof *s);
+    s->start = newest->slabs + (size_t) newest->carved * SLAB_SIZE;
+    s->class = NO_CLASS;
+#if !BATCH_METADATA
+    if (record_array_new(s) != 0)
+        return NULL; /* not counted as carved: the next call tries again */
+#endif
+    newest->carved++;
+    return s;
+}
+
+void slab_release(struct slab *s)
+{
+    s->class = NO_CLASS;
+    s->listed = 0;
+    s->prev = NULL;
+    s->next = free_slabs;
+    free_slabs = s;
+}
+
+int regions_check(void)
+{
+    for (size_t i = 0; i < nregions; i++) {
+        struct region_span *sp = &regions[i];
+        struct region *r = sp->r;
+        if (sp->lo != (uintptr_t) r->slabs || sp->hi != sp->lo + r->nslabs * SLAB_SIZE)
+            return check_failed("region: span disagrees with its region");
+        if (i > 0 && regions[i - 1].hi > sp->lo)
+            return check_failed("region: table not sorted, or two regions overlap");
+        if ((char *) r + r->len < r->slabs + (size_t) r->nslabs * SLAB_SIZE ||
+            (char *) &r->desc[r->nslabs] > r->slabs || (uintptr_t) r->slabs % PAGE)
+            return check_failed("region: slabs or descriptors outside the mapping");
+        if (r->carved > r->nslabs || (r != newest && r->carved != r->nslabs))
+            return check_failed("region: slabs left to carve in a region that is not the newest");
+    }
+    size_t carved = 0, n = 0;
+    for (size_t i = 0; i < nregions; i++)
+        carved += regions[i].r->carved;
+    for (struct slab *s = free_slabs; s; s = s->next) {
+        if (++n > carved || s->class != NO_CLASS || s->live != 0)
+            return check_failed("region: a slab on the free-slab stack is in use");
+        if (slab_of(s->start) != NULL)
+            return check_failed("region: a free slab is still found by slab_of");
+    }
+    return 0;
+}
+
+void regions_teardown(void)
+{
+    for (size_t i = 0; i < nregions; i++)
+        sysfree(regions[i].r, regions[i].r->len);
+    if (regions != first_table) sysfree(regions, table_cap * sizeof *regions);
+    regions = first_table;
+    table_cap = TABLE_FIRST;
+    nregions = 0;
+    newest = NULL;
+    free_slabs = NULL;
+    next_slabs = FIRST_SLABS;
+    regions_made = 0;
+}

@@ -1,0 +1,164 @@
+/*
+ * slab.c - the slow paths of the slabs: giving a class a slab, threading fresh blocks, and
+ * moving slabs between a class's current slot, its partial list and the free-slab stack.
+ *
+ * The fast paths (malloc.c) only pop from and push to the current slab's free list; everything
+ * here runs once per page of fresh blocks, once per slab, or when a slab fills up or empties.
+ *
+ * LAZY_SLABS (the seed's "only create slabs when needed"): a class gets its first slab at its
+ * first allocation, and a slab's free list is threaded a page at a time as the blocks are
+ * needed.  With LAZY_SLABS=0 (phase2) initialization gives every class a slab and threads every
+ * block of every slab at once: 28 classes x 16 KiB written before the first block is returned.
+ *
+ * Invariants (check.c): class_current[c] is the placeholder or a slab of class c; the slabs of
+ * class c other than the current one are on partial[c] exactly when they have a free block; a
+ * slab that empties is released unless it is current.
+ */
+#include "slab.h"
+#include "sysalloc.h"
+
+#include <time.h>
+
+/* Every class starts on this placeholder: no free block, so the first malloc of the class
+ * takes the slow path, which gives it a real slab.  The fast path never tests for "no slab". */
+static struct slab no_slab = {.class = NO_CLASS};
+
+struct slab *class_current[NCLASSES] = {[0 ... NCLASSES - 1] = &no_slab};
+struct slab *partial[NCLASSES];
+uint64_t slab_allocations;
+uint64_t init_ns;
+static int initialized;
+
+static uint64_t now_ns(void)
+{
+    struct timespec t;
+    clock_gettime(CLOCK_MONOTONIC, &t);
+    return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
+}
+
+/* Threads the next n fresh blocks of s onto its free list, lowest address first. */
+static void thread_fresh(struct slab *s, size_t n)
+{
+    size_t left = (size_t) (slab_end(s) - s->fresh) / s->size;
+    if (n > left) n = left;
+    for (size_t i = n; i-- > 0;) {
+        char *b = s->fresh + i * s->size;
+        block_push_link(b, s->free);
+        s->free = b;
+    }
+    s->fresh += n * s->size;
+}
+
+/* Blocks threaded at a time: a page's worth with LAZY_SLABS, the whole slab without. */
+static size_t thread_batch(const struct slab *s)
+{
+    return LAZY_SLABS && s->size < PAGE ? PAGE / s->size : s->nblocks;
+}
+
+/* Makes the carved or released slab s a slab of class c, with its first blocks threaded. */
+static void slab_setup(struct slab *s, int c)
+{
+    s->class = (uint8_t) c;
+    s->size = class_size[c];
+    s->nblocks = (uint16_t) (SLAB_SIZE / s->size);
+    s->inv = (uint32_t) ((((uint64_t) 1 << 32) + s->size - 1) / s->size);
+    s->free = NULL;
+    s->fresh = s->start;
+    s->live = 0;
+    s->listed = 0;
+    s->next = s->prev = NULL;
+    thread_fresh(s, thread_batch(s));
+}
+
+static void partial_unlink(struct slab *s)
+{
+    if (s->prev)
+        s->prev->next = s->next;
+    else
+        partial[s->class] = s->next;
+    if (s->next) s->next->prev = s->prev;
+    s->next = s->prev = NULL;
+    s->listed = 0;
+}
+
+static void partial_push(struct slab *s)
+{
+    s->prev = NULL;
+    s->next = partial[s->class];
+    if (s->next) s->next->prev = s;
+    partial[s->class] = s;
+    s->listed = 1;
+}
+
+/* Gives class c a current slab with a free block; -1 with errno = ENOMEM when none can be had. */
+static int refill(int c)
+{
+    struct slab *s = class_current[c];
+    if (s != &no_slab && s->fresh < slab_end(s)) {
+        thread_fresh(s, thread_batch(s));
+        return 0;
+    }
+    /* The current slab is full: it is left out of every list until a block of it is freed. */
+    if (partial[c]) {
+        s = partial[c];
+        partial_unlink(s);
+    } else {
+        s = slab_carve();
+        if (!s) return -1;
+        slab_setup(s, c);
+    }
+    class_current[c] = s;
+    return 0;
+}
+
+int slabs_init(void)
+{
+    size_classes_init();
+#if !LAZY_SLABS
+    for (int c = 0; c < NCLASSES; c++)
+        if (class_current[c] == &no_slab && refill(c) != 0)
+            return -1; /* the classes set up so far keep their slabs; the next call goes on */
+#endif
+    initialized = 1;
+    return 0;
+}
+
+__attribute__((noinline)) void *slab_alloc_slow(int c, size_t size, size_t *usable)
+{
+    uint64_t t0 = initialized ? 0 : now_ns();
+    if (!initialized && slabs_init() != 0) return NULL;
+    if (c < 0) c = class_for(size); /* only now: the table is filled by slabs_init */
+    struct slab *s = class_current[c];
+    if (!s->free) {
+        if (refill(c) != 0) return NULL;
+        s = class_current[c];
+    }
+    void *b = slab_pop(s);
+    if (t0 && !init_ns)
+        init_ns = now_ns() - t0; /* the first allocation: initialization and the first slab */
+    *usable = s->size;
+    return b;
+}
+
+__attribute__((noinline)) void slab_after_free(struct slab *s)
+{
+    if (s == class_current[s->class])
+        return; /* the current slab keeps its memory, even empty: no thrashing at the edge */
+    if (s->live == 0) {
+        if (s->listed) partial_unlink(s);
+        slab_release(s);
+    } else if (!s->listed) {
+        partial_push(s); /* it was full; now it has a free block again */
+    }
+}
+
+void slabs_teardown(void)
+{
+    for (int c = 0; c < NCLASSES; c++) {
+        class_current[c] = &no_slab;
+        partial[c] = NULL;
+    }
+    slab_allocations = 0;
+    init_ns = 0;
+    initialized = 0;
+}

@@ -1,0 +1,257 @@
+/*
+ * slab.h - phase2_1's slabs: the structures, the build switches, and the small inline helpers
+ * that the fast paths in malloc.c are made of.
+ *
+ * Glossary
+ *   class    a block size served by slabs: 16, 32, ... SLAB_MAX bytes (size_class.c).
+ *   slab     SLAB_SIZE bytes cut into equal blocks of one class.  Its descriptor (struct slab)
+ *            lives outside it, so the slab itself is nothing but blocks.
+ *   region   one sysalloc mapping: a struct region, the descriptors of its slabs, then the
+ *            slabs, page-aligned.  Regions grow geometrically (region.c), so the number of
+ *            sysalloc calls grows with peak memory, not with the number of allocations.
+ *   free list  the free blocks of one slab, linked through their first word; the second word of
+ *            a free block holds its free key, (address ^ FREE_KEY), which is how a double free
+ *            is recognised.
+ *   fresh    blocks of a slab never handed out yet, not on its free list: the slab is threaded
+ *            onto its free list a page at a time, when needed (LAZY_SLABS).
+ *   current  the slab of a class that malloc pops from; the class's other slabs with free blocks
+ *            wait on its partial list.
+ *
+ * A region:
+ *
+ *   +---------------+----------------------+-- pad --+----------+----------+-- ... --+
+ *   | struct region | struct slab desc[n]  | to page | slab 0   | slab 1   |         |
+ *   +---------------+----------------------+---------+----------+----------+-- ... --+
+ *                                                    ^ slabs, SLAB_SIZE each, page-aligned
+ *
+ * The build switches: each correction of the seed's Phase 2.1, default 1; 0 falls back to
+ * phase2's behaviour for that part alone (README.md, "Switches").
+ */
+#ifndef PHASE2_1_SLAB_H
+#define PHASE2_1_SLAB_H
+
+#include "sm_valgrind.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifndef BATCH_METADATA
+#define BATCH_METADATA 1 /* 0: one SM_AllocationEnhanced per block, one sysalloc each */
+#endif
+#ifndef BULK_SLABS
+#define BULK_SLABS 1 /* 0: one sysalloc per slab */
+#endif
+#ifndef LAZY_SLABS
+#define LAZY_SLABS 1 /* 0: every class gets a fully threaded slab at initialization */
+#endif
+#ifndef FAST_PATH
+#define FAST_PATH 1 /* 0: class found by a linear search, every allocation through a call */
+#endif
+#ifndef HYBRID
+#define HYBRID 1 /* 0: slabs up to 4 KiB, everything larger straight to sysalloc */
+#endif
+
+#define likely(x)   __builtin_expect(!!(x), 1)
+#define unlikely(x) __builtin_expect(!!(x), 0)
+
+#define SLAB_SHIFT 14
+#define SLAB_SIZE  ((size_t) 1 << SLAB_SHIFT) /* 16 KiB */
+#define PAGE       ((size_t) 4096)
+#if HYBRID
+#define SLAB_MAX ((size_t) 1024) /* tiny sizes; the bitmap pool takes the middle ones */
+#define NCLASSES 20
+#else
+#define SLAB_MAX ((size_t) 4096) /* phase2: slabs for everything up to a page */
+#define NCLASSES 28
+#endif
+#define NO_CLASS 0xFF /* the class of a slab that is free, waiting for reuse */
+#define FREE_KEY ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
+
+#if !BATCH_METADATA
+typedef struct SM_AllocationEnhanced SM_AllocationEnhanced;
+#endif
+
+/*
+ * A slab's descriptor.  Invariants (check.c):
+ *   live + (blocks on free) + (fresh blocks) == nblocks;
+ *   every block on free lies in the slab, at start + k * size, below fresh, with its free key;
+ *   class == NO_CLASS exactly when the slab is on the free-slab stack (then live == 0);
+ *   listed == 1 exactly when the slab is on its class's partial list; such a slab has a free or
+ *   fresh block and is not the class's current slab.
+ */
+struct slab {
+    void *free;        /* first free block, or NULL */
+    uint32_t size;     /* block size in bytes, class_size[class] */
+    uint32_t live;     /* blocks handed out and not freed */
+    char *start;       /* the first block (the slab's first byte) */
+    char *fresh;       /* the first block never threaded; start + nblocks * size when none */
+    uint32_t inv;      /* ceil(2^32 / size): offset * inv >> 32 is offset / size */
+    uint16_t nblocks;  /* SLAB_SIZE / size */
+    uint8_t class;     /* its class, or NO_CLASS */
+    uint8_t listed;    /* on its class's partial list */
+    struct slab *next; /* partial list, or free-slab stack */
+    struct slab *prev; /* partial list */
+#if !BATCH_METADATA
+    SM_AllocationEnhanced **records; /* one per block, indexed by block number */
+#endif
+};
+
+/* Invariant: desc[i] describes the slab at slabs + i * SLAB_SIZE, for i < carved; slabs from
+ * carved on have never been used. */
+struct region {
+    size_t len;      /* bytes mapped, as passed to sysalloc */
+    char *slabs;     /* the first slab, page-aligned */
+    uint32_t nslabs; /* slabs the region holds */
+    uint32_t carved; /* slabs handed out so far (lazily, in address order) */
+    struct slab desc[];
+};
+
+/* The regions, sorted by address, for the range check that every free starts with. */
+struct region_span {
+    uintptr_t lo, hi; /* [slabs, slabs + nslabs * SLAB_SIZE) */
+    struct region *r;
+};
+extern struct region_span *regions;
+extern size_t nregions;
+
+/* The slab holding p, or NULL when p is in none of our slabs.  Reads only the region table and
+ * a descriptor, never the memory at p.  Cost: a binary search over the regions (one or two steps
+ * for a heap under 8 MiB) and a shift. */
+static inline struct slab *slab_of(const void *p)
+{
+    uintptr_t a = (uintptr_t) p;
+    size_t lo = 0, hi = nregions;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (regions[mid].lo <= a)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (hi == 0 || a < regions[lo].lo || a >= regions[lo].hi) return NULL;
+    struct region *r = regions[lo].r;
+    size_t i = (a - regions[lo].lo) >> SLAB_SHIFT;
+    return i < r->carved && r->desc[i].class != NO_CLASS ? &r->desc[i] : NULL;
+}
+
+/* The number of the block at offset off in a slab of s's class, or -1 when off is not the start
+ * of a block.  Cost: two multiplies and a compare, no division. */
+static inline long block_index(const struct slab *s, size_t off)
+{
+    size_t k = (size_t) (((uint64_t) off * s->inv) >> 32);
+    return k * s->size == off && k < s->nblocks ? (long) k : -1;
+}
+
+/*
+ * Free-list links, opened for Valgrind around each touch (sm_valgrind.h: free blocks are
+ * NOACCESS).  Outside Valgrind each SM_VG_* is a few register moves and a no-op rotate sequence,
+ * about 6 instructions.
+ */
+static inline void *block_pop_link(void *b)
+{
+    void **w = b;
+    SM_VG_OPEN(w, 2 * sizeof(void *));
+    void *next = w[0];
+    w[1] = 0; /* no longer free: clears the free key */
+    SM_VG_CLOSE(w, 2 * sizeof(void *));
+    return next;
+}
+
+static inline void block_push_link(void *b, void *next)
+{
+    void **w = b;
+    SM_VG_OPEN(w, 2 * sizeof(void *));
+    w[0] = next;
+    w[1] = (void *) ((uintptr_t) b ^ FREE_KEY);
+    SM_VG_CLOSE(w, 2 * sizeof(void *));
+}
+
+/* The link of the free block b, for walks that change nothing (sm_check). */
+static inline void *block_link(void *b)
+{
+    void **w = b;
+    SM_VG_OPEN(w, sizeof(void *));
+    void *next = w[0];
+    SM_VG_CLOSE(w, sizeof(void *));
+    return next;
+}
+
+static inline int block_is_free(void *b)
+{
+    uintptr_t *w = b;
+    SM_VG_OPEN(w, 2 * sizeof(void *));
+    int is_free = w[1] == ((uintptr_t) b ^ FREE_KEY);
+    SM_VG_CLOSE(w, 2 * sizeof(void *));
+    return is_free;
+}
+
+/* size_class.c */
+extern const uint32_t class_size[NCLASSES];
+extern uint8_t class_of_granule[SLAB_MAX / 16 + 1]; /* (size + 15) / 16 -> class */
+void size_classes_init(void);
+int class_for(size_t size); /* the table lookup, or a search without FAST_PATH */
+int class_for_align(size_t size, size_t align); /* a class whose blocks are align-aligned, or -1 */
+
+/* region.c */
+struct slab *slab_carve(void);     /* a fresh slab (class NO_CLASS), or NULL with errno = ENOMEM */
+void slab_release(struct slab *s); /* an empty slab back to the free-slab stack */
+int regions_check(void);
+void regions_teardown(void);
+extern uint64_t regions_made;
+
+/* slab.c */
+extern struct slab *class_current[NCLASSES];
+extern uint64_t slab_allocations;
+extern uint64_t init_ns;
+/* A block of class c, or of size's class when c < 0: the slow path (initialization, refill,
+ * new slab), never inlined.  NULL with errno = ENOMEM. */
+void *slab_alloc_slow(int c, size_t size, size_t *usable);
+void slab_after_free(struct slab *s); /* full -> partial, empty -> released */
+int slabs_init(void);
+void slabs_teardown(void);
+
+/* record.c: the per-allocation records of BATCH_METADATA=0 */
+int record_attach(struct slab *s, void *b, size_t usable); /* 0, or -1 with errno = ENOMEM */
+void record_detach(struct slab *s, void *b);
+int record_array_new(struct slab *s);
+void record_teardown(void);
+
+/* The end of s's blocks. */
+static inline char *slab_end(const struct slab *s)
+{
+    return s->start + (size_t) s->nblocks * s->size;
+}
+
+/* Pops the first free block of s (s->free != NULL).  Cost: two loads, three stores, an
+ * increment or two, and the two Valgrind requests of block_pop_link. */
+static inline void *slab_pop(struct slab *s)
+{
+    void *b = s->free;
+    s->free = block_pop_link(b);
+    s->live++;
+#if !BATCH_METADATA
+    if (record_attach(s, b, s->size) != 0) {
+        block_push_link(b, s->free);
+        s->free = b;
+        s->live--;
+        return NULL;
+    }
+#endif
+    slab_allocations++;
+    return b;
+}
+
+/* Pushes the valid, live block b back on s's free list.  The rare cases (the slab was full, or
+ * is now empty) go to slab_after_free.  Cost: a load, three stores, a decrement, two tests. */
+static inline void slab_push(struct slab *s, void *b)
+{
+#if !BATCH_METADATA
+    record_detach(s, b);
+#endif
+    void *old = s->free;
+    block_push_link(b, old);
+    s->free = b;
+    if (unlikely(--s->live == 0 || !old)) slab_after_free(s);
+}
+
+#endif
