@@ -4,9 +4,15 @@
  * Each function checks its arguments against the contract in sm.h, calls the phase (phase.h)
  * and keeps the counters that mean the same in every phase.  Per call this costs a compare and
  * a few counter updates on top of the phase's own work.
+ *
+ * It is also the one place that tells memcheck about blocks (sm_valgrind.h): registered with
+ * the size asked for right after the phase hands them out, unregistered right after the phase
+ * takes them back, so every phase gets leak, overflow and use-after-free reports for free.
+ * Outside Valgrind that costs one load and one branch per call.
  */
 #include "sm.h"
 #include "phase.h"
+#include "sm_valgrind.h"
 #include "sysalloc.h"
 
 #include <errno.h>
@@ -21,13 +27,64 @@ static void *no_memory(void)
     return NULL;
 }
 
+/*
+ * Memcheck's view of the blocks (sm_valgrind.h), one load and one branch outside Valgrind.
+ * Macros rather than functions, so that memcheck's stacks ("alloc'd at", "free'd at") start at
+ * the sm_* function the program called instead of at a helper.
+ *
+ * VG_NEW closes all usable bytes and registers only the size asked for: the slack past it stays
+ * NOACCESS and a one-byte overflow is reported.  VG_RESIZED keeps the V-bits of the bytes kept
+ * (memcheck refuses a resize to 0 bytes, so that one re-registers an empty block instead).
+ * VG_WIDEN grows a block to its usable size once the program has asked for it.
+ */
+#define VG_NEW(p, asked, usable)                                                                   \
+    do {                                                                                           \
+        if (sm_vg_running()) {                                                                     \
+            size_t known_ = sm_vg_remember((p), (asked), (usable));                                \
+            VALGRIND_MAKE_MEM_NOACCESS((p), (usable));                                             \
+            VALGRIND_MALLOCLIKE_BLOCK((p), known_, 0, 0);                                          \
+        }                                                                                          \
+    } while (0)
+
+#define VG_GONE(p)                                                                                 \
+    do {                                                                                           \
+        if (sm_vg_running()) {                                                                     \
+            sm_vg_forget(p);                                                                       \
+            VALGRIND_FREELIKE_BLOCK((p), 0);                                                       \
+        }                                                                                          \
+    } while (0)
+
+#define VG_RESIZED(p, old_known, asked, usable)                                                    \
+    do {                                                                                           \
+        if (sm_vg_running()) {                                                                     \
+            size_t usable_ = (usable), known_ = sm_vg_remember((p), (asked), usable_);             \
+            if (known_ == 0) {                                                                     \
+                VALGRIND_FREELIKE_BLOCK((p), 0);                                                   \
+                VALGRIND_MALLOCLIKE_BLOCK((p), 0, 0, 0);                                           \
+            } else {                                                                               \
+                VALGRIND_RESIZEINPLACE_BLOCK((p), (old_known), known_, 0);                         \
+            }                                                                                      \
+            VALGRIND_MAKE_MEM_NOACCESS((char *) (p) + known_, usable_ - known_);                   \
+        }                                                                                          \
+    } while (0)
+
+#define VG_WIDEN(p, usable)                                                                        \
+    do {                                                                                           \
+        if (sm_vg_running()) {                                                                     \
+            size_t known_ = sm_vg_known_size((p), (usable));                                       \
+            if (known_ != (usable) && (usable) != 0) {                                             \
+                VALGRIND_RESIZEINPLACE_BLOCK((p), known_, (usable), 0);                            \
+                sm_vg_remember((p), (usable), (usable));                                           \
+            }                                                                                      \
+        }                                                                                          \
+    } while (0)
+
 static void count_alloc(size_t asked, size_t usable)
 {
     counted.allocations++;
     counted.bytes_requested += asked;
     counted.bytes_live += usable;
-    if (counted.bytes_live > counted.peak_bytes_live)
-        counted.peak_bytes_live = counted.bytes_live;
+    if (counted.bytes_live > counted.peak_bytes_live) counted.peak_bytes_live = counted.bytes_live;
 }
 
 static void count_free(size_t usable)
@@ -39,53 +96,57 @@ static void count_free(size_t usable)
 void *sm_malloc(size_t size)
 {
     size_t usable;
-    if (size > SM_SIZE_MAX)
-        return no_memory();
+    if (size > SM_SIZE_MAX) return no_memory();
     void *p = phase_malloc(size, &usable);
-    if (p)
+    if (p) {
         count_alloc(size, usable);
+        VG_NEW(p, size, usable);
+    }
     return p;
 }
 
 void sm_free(void *ptr)
 {
-    if (ptr)
-        count_free(phase_free(ptr, "sm_free"));
+    if (ptr) {
+        count_free(phase_free(ptr, "sm_free")); /* a bad pointer aborts before memcheck hears */
+        VG_GONE(ptr);
+    }
 }
 
 void *sm_calloc(size_t nmemb, size_t size)
 {
     size_t total;
-    if (__builtin_mul_overflow(nmemb, size, &total))
-        return no_memory();
+    if (__builtin_mul_overflow(nmemb, size, &total)) return no_memory();
     void *p = sm_malloc(total);
-    if (p)
-        memset(p, 0, total); /* a reused block holds old data */
+    if (p) memset(p, 0, total); /* a reused block holds old data */
     return p;
 }
 
 void *sm_realloc(void *ptr, size_t size)
 {
-    if (!ptr)
-        return sm_malloc(size);
+    if (!ptr) return sm_malloc(size);
     size_t old = phase_usable_size(ptr, "sm_realloc"); /* aborts on a bad pointer */
     counted.reallocs++;
-    if (size > SM_SIZE_MAX)
-        return no_memory();
+    if (size > SM_SIZE_MAX) return no_memory();
 
+    /* The bytes worth keeping: all usable ones, but under Valgrind only those memcheck was told
+     * of (the rest is NOACCESS slack, and copying it would be reported). */
+    size_t kept = sm_vg_running() ? sm_vg_known_size(ptr, old) : old;
     size_t usable;
     if (phase_resize(ptr, size, &usable)) {
+        VG_RESIZED(ptr, kept, size, usable);
         counted.bytes_live += usable - old;
         if (counted.bytes_live > counted.peak_bytes_live)
             counted.peak_bytes_live = counted.bytes_live;
         return ptr;
     }
     void *moved = phase_malloc(size, &usable);
-    if (!moved)
-        return NULL; /* errno is set; ptr stays valid */
+    if (!moved) return NULL; /* errno is set; ptr stays valid */
     count_alloc(size, usable);
-    memcpy(moved, ptr, old < size ? old : size);
+    VG_NEW(moved, size, usable);
+    memcpy(moved, ptr, kept < size ? kept : size);
     count_free(phase_free(ptr, "sm_realloc"));
+    VG_GONE(ptr);
     return moved;
 }
 
@@ -95,20 +156,26 @@ void *sm_memalign(size_t alignment, size_t size)
         errno = EINVAL;
         return NULL;
     }
-    if (alignment <= SM_ALIGN)
-        return sm_malloc(size);
-    if (size > SM_SIZE_MAX)
-        return no_memory();
+    if (alignment <= SM_ALIGN) return sm_malloc(size);
+    if (size > SM_SIZE_MAX) return no_memory();
     size_t usable;
     void *p = phase_memalign(alignment, size, &usable);
-    if (p)
+    if (p) {
         count_alloc(size, usable);
+        VG_NEW(p, size, usable);
+    }
     return p;
 }
 
+/* The program may use every usable byte once it has asked how many there are, so under
+ * Valgrind the block grows to its usable size here; a program that never asks keeps the
+ * NOACCESS slack past the size it asked for, where a one-byte overflow is caught. */
 size_t sm_usable_size(void *ptr)
 {
-    return ptr ? phase_usable_size(ptr, "sm_usable_size") : 0;
+    if (!ptr) return 0;
+    size_t usable = phase_usable_size(ptr, "sm_usable_size");
+    VG_WIDEN(ptr, usable);
+    return usable;
 }
 
 int sm_check(void)
@@ -135,6 +202,8 @@ const char *sm_name(void)
 
 void sm_teardown(void)
 {
+    if (sm_vg_running())
+        sm_vg_forget_all(); /* every live block is gone: none is reported as leaked */
     phase_teardown();
     memset(&counted, 0, sizeof counted);
 }

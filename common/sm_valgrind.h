@@ -8,15 +8,68 @@
  * The rule every phase follows: memory that is not inside a live block (headers, footers,
  * free-list links, free slots, unused slab memory) is NOACCESS to the program.  The allocator
  * opens what it is about to touch with SM_VG_OPEN and closes it again with SM_VG_CLOSE.
+ *
+ * The blocks themselves are announced by one caller only, common/sm_api.c, the front every
+ * phase goes through (the sm_vg_block_* functions below, in sm_valgrind.c): a phase never calls
+ * VALGRIND_MALLOCLIKE_BLOCK itself.  Who does what, for a block of usable size u asked as n:
+ *
+ *   phase_malloc      carves the block; its own headers and links stay closed
+ *   sm_api.c          closes [p, p + u), then registers [p, p + n) with memcheck (undefined),
+ *                     so the slack [p + n, p + u) stays NOACCESS: a one-byte overflow is caught
+ *   the program       uses [p, p + n); sm_usable_size(p) widens the block to all u bytes
+ *   phase_free        takes the block back, opening and closing what it writes
+ *   sm_api.c          unregisters the block: all of it NOACCESS, "free'd" in memcheck's reports
+ *
+ * A table of user pointers must not hold them as they are: memcheck's leak checker scans
+ * defined memory for pointers, and a table holding plain pointers makes every leaked block look
+ * "still reachable".  Store ~p (as common/bigblock.c does), or keep the table closed.
  */
 #ifndef SM_VALGRIND_H
 #define SM_VALGRIND_H
 
+#include <stddef.h>
 #include <valgrind/memcheck.h>
 
+/* Whether the program runs under Valgrind, asked once (sm_valgrind.c).  Cost outside
+ * Valgrind: one load and one predictable branch, where a bare client request costs a dozen
+ * instructions (its arguments are stored to the stack for the magic rotate sequence). */
+extern int sm_vg_state; /* 0 not asked yet, 1 native, 2 under Valgrind */
+int sm_vg_detect(void); /* sets sm_vg_state; returns 1 under Valgrind */
+
+static inline int sm_vg_running(void)
+{
+    return __builtin_expect(sm_vg_state == 1, 1) ? 0 : sm_vg_state == 2 || sm_vg_detect();
+}
+
 /* The allocator is about to read or write its own bytes [p, p + n). */
-#define SM_VG_OPEN(p, n) VALGRIND_MAKE_MEM_DEFINED((p), (n))
+#define SM_VG_OPEN(p, n)                                                                           \
+    do {                                                                                           \
+        if (sm_vg_running()) VALGRIND_MAKE_MEM_DEFINED((p), (n));                                  \
+    } while (0)
 /* The allocator is done with them: any access by the program is an error. */
-#define SM_VG_CLOSE(p, n) VALGRIND_MAKE_MEM_NOACCESS((p), (n))
+#define SM_VG_CLOSE(p, n)                                                                          \
+    do {                                                                                           \
+        if (sm_vg_running()) VALGRIND_MAKE_MEM_NOACCESS((p), (n));                                 \
+    } while (0)
+
+/*
+ * For common/sm_api.c only: the size memcheck was told for each live block.  Under Valgrind a
+ * side table (sm_valgrind.c) keeps it, because memcheck ignores a RESIZEINPLACE whose old size
+ * is not exactly the one it holds, and the front only knows usable sizes.  Outside Valgrind
+ * these are never called (sm_api.c asks sm_vg_running() first).
+ */
+
+/* Records that memcheck is told size asked for p; returns the size to tell it: asked, or
+ * usable when the table cannot grow (the block then loses only its slack check). */
+size_t sm_vg_remember(const void *p, size_t asked, size_t usable);
+
+/* p is no longer a live block. */
+void sm_vg_forget(const void *p);
+
+/* The size memcheck holds for the live block p, whose usable size is usable. */
+size_t sm_vg_known_size(const void *p, size_t usable);
+
+/* Unregisters every block still live, for sm_teardown. */
+void sm_vg_forget_all(void);
 
 #endif

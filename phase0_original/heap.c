@@ -32,38 +32,39 @@ static size_t block_size_for(size_t size)
 
 static void list_push(struct block *b)
 {
-    b->prev_free = NULL;
-    b->next_free = free_list;
-    if (free_list)
-        free_list->prev_free = b;
+    set_prev_free(b, NULL);
+    set_next_free(b, free_list);
+    if (free_list) set_prev_free(free_list, b);
     free_list = b;
 }
 
 static void list_remove(struct block *b)
 {
-    if (b->prev_free)
-        b->prev_free->next_free = b->next_free;
+    struct block *prev = prev_free(b), *next = next_free(b);
+    if (prev)
+        set_next_free(prev, next);
     else
-        free_list = b->next_free;
-    if (b->next_free)
-        b->next_free->prev_free = b->prev_free;
+        free_list = next;
+    if (next) set_prev_free(next, prev);
 }
 
 /* Makes b an allocated block of size bytes and tells the block after it. */
 static void make_alloc(struct block *b, size_t size)
 {
-    b->size_flags = size | ALLOC | (b->size_flags & PREV_ALLOC);
-    b->tag = (uintptr_t) b ^ TAG_LIVE;
-    block_next(b)->size_flags |= PREV_ALLOC;
+    set_size_flags(b, size | ALLOC | (size_flags(b) & PREV_ALLOC));
+    set_tag(b, (uintptr_t) b ^ TAG_LIVE);
+    struct block *next = block_next(b);
+    set_size_flags(next, size_flags(next) | PREV_ALLOC);
 }
 
 /* Makes b a free block of size bytes (not yet on the free list) and tells the block after it. */
 static void make_free(struct block *b, size_t size, size_t prev_alloc)
 {
-    b->size_flags = size | prev_alloc;
-    b->tag = (uintptr_t) b ^ TAG_LIVE;
-    *block_footer(b) = size;
-    block_next(b)->size_flags &= ~PREV_ALLOC;
+    set_size_flags(b, size | prev_alloc);
+    set_tag(b, (uintptr_t) b ^ TAG_LIVE);
+    poke(block_footer(b), size);
+    struct block *next = block_next(b);
+    set_size_flags(next, size_flags(next) & ~PREV_ALLOC);
 }
 
 /* Merges the free block b (not on the list) with its free neighbours; returns the result. */
@@ -74,16 +75,16 @@ static struct block *coalesce(struct block *b)
     if (!block_is_alloc(next)) {
         list_remove(next);
         size += block_size(next);
-        next->tag = (uintptr_t) next ^ TAG_MERGED;
+        set_tag(next, (uintptr_t) next ^ TAG_MERGED);
     }
-    if (!(b->size_flags & PREV_ALLOC)) {
-        struct block *prev = (struct block *) ((char *) b - *((size_t *) b - 1));
+    if (!(size_flags(b) & PREV_ALLOC)) {
+        struct block *prev = block_prev(b);
         list_remove(prev);
         size += block_size(prev);
-        b->tag = (uintptr_t) b ^ TAG_MERGED;
+        set_tag(b, (uintptr_t) b ^ TAG_MERGED);
         b = prev;
     }
-    make_free(b, size, b->size_flags & PREV_ALLOC);
+    make_free(b, size, size_flags(b) & PREV_ALLOC);
     return b;
 }
 
@@ -92,9 +93,8 @@ static struct block *coalesce(struct block *b)
 static void split_tail(struct block *b, size_t need)
 {
     size_t size = block_size(b);
-    if (size - need < MIN_BLOCK)
-        return;
-    b->size_flags = need | (b->size_flags & FLAGS);
+    if (size - need < MIN_BLOCK) return;
+    set_size_flags(b, need | (size_flags(b) & FLAGS));
     struct block *rest = block_next(b);
     make_free(rest, size - need, PREV_ALLOC);
     list_push(coalesce(rest));
@@ -104,14 +104,14 @@ static void split_tail(struct block *b, size_t need)
 static struct block *grow(void)
 {
     struct chunk *c = sysalloc(CHUNK_SIZE);
-    if (!c)
-        return NULL;
-    c->size = CHUNK_SIZE;
-    c->next = chunks;
+    if (!c) return NULL;
+    SM_VG_CLOSE(c, CHUNK_SIZE); /* no live block in it yet */
+    poke(&c->size, CHUNK_SIZE);
+    set_chunk_next(c, chunks);
     chunks = c;
     struct block *epilogue = chunk_epilogue(c);
-    epilogue->size_flags = ALLOC; /* size 0: the walk stops here */
-    epilogue->tag = 0;            /* never a valid block to free */
+    set_size_flags(epilogue, ALLOC); /* size 0: the walk stops here */
+    set_tag(epilogue, 0);            /* never a valid block to free */
     struct block *b = chunk_first(c);
     make_free(b, CHUNK_SIZE - sizeof(struct chunk) - HEADER_SIZE, PREV_ALLOC);
     list_push(b);
@@ -121,17 +121,16 @@ static struct block *grow(void)
 /* First fit: the first free block of at least need bytes, growing the heap if none fits. */
 static struct block *find_fit(size_t need)
 {
-    for (struct block *b = free_list; b; b = b->next_free)
-        if (block_size(b) >= need)
-            return b;
+    for (struct block *b = free_list; b; b = next_free(b))
+        if (block_size(b) >= need) return b;
     return grow(); /* every request that reaches here fits in a fresh chunk */
 }
 
 /* The chunk holding address p, or NULL.  Cost: a walk over every chunk. */
 static struct chunk *chunk_of(const void *p)
 {
-    for (struct chunk *c = chunks; c; c = c->next)
-        if ((const char *) p > (const char *) c && (const char *) p < (const char *) c + c->size)
+    for (struct chunk *c = chunks; c; c = chunk_next(c))
+        if ((const char *) p > (const char *) c && (const char *) p < (const char *) c + CHUNK_SIZE)
             return c;
     return NULL;
 }
@@ -142,12 +141,10 @@ static struct block *valid_block(struct chunk *c, const void *p, const char *fun
     struct block *b = payload_block(p);
     if (((uintptr_t) p & 15) || b < chunk_first(c) || b >= chunk_epilogue(c))
         sm_bad_pointer(func, "invalid pointer", p);
-    if (b->tag == ((uintptr_t) b ^ TAG_MERGED))
-        sm_bad_pointer(func, "double free", p);
-    if (b->tag != ((uintptr_t) b ^ TAG_LIVE))
-        sm_bad_pointer(func, "invalid pointer", p);
-    if (!block_is_alloc(b))
-        sm_bad_pointer(func, "double free", p);
+    uintptr_t t = tag(b); /* a real header, or user data when p is an interior pointer */
+    if (t == ((uintptr_t) b ^ TAG_MERGED)) sm_bad_pointer(func, "double free", p);
+    if (t != ((uintptr_t) b ^ TAG_LIVE)) sm_bad_pointer(func, "invalid pointer", p);
+    if (!block_is_alloc(b)) sm_bad_pointer(func, "double free", p);
     return b;
 }
 
@@ -160,8 +157,7 @@ void *phase_malloc(size_t size, size_t *usable)
     }
     size_t need = block_size_for(size);
     struct block *b = find_fit(need);
-    if (!b)
-        return NULL;
+    if (!b) return NULL;
     list_remove(b);
     make_alloc(b, block_size(b));
     split_tail(b, need);
@@ -180,8 +176,7 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
     /* Take a block with room for a free block before the aligned payload, then split. */
     size_t need = block_size_for(size);
     struct block *b = find_fit(need + align + MIN_BLOCK);
-    if (!b)
-        return NULL;
+    if (!b) return NULL;
     list_remove(b);
     char *payload = block_payload(b);
     char *aligned = (char *) (((uintptr_t) payload + align - 1) & ~(uintptr_t) (align - 1));
@@ -189,10 +184,10 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
         while ((size_t) (aligned - payload) < MIN_BLOCK)
             aligned += align;
         size_t lead = (size_t) (aligned - payload), total = block_size(b);
-        make_free(b, lead, b->size_flags & PREV_ALLOC); /* its neighbours are allocated */
+        make_free(b, lead, size_flags(b) & PREV_ALLOC); /* its neighbours are allocated */
         list_push(b);
         b = payload_block(aligned);
-        b->size_flags = total - lead; /* PREV_ALLOC clear: the lead block is free */
+        set_size_flags(b, total - lead); /* PREV_ALLOC clear: the lead block is free */
     }
     make_alloc(b, block_size(b));
     split_tail(b, need);
@@ -206,21 +201,24 @@ size_t phase_free(void *ptr, const char *func)
     struct chunk *c = chunk_of(ptr);
     if (!c) {
         size_t n = bigblock_free(ptr);
-        if (!n)
-            sm_bad_pointer(func, "invalid pointer", ptr);
+        if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
         return n;
     }
     struct block *b = valid_block(c, ptr, func);
     size_t usable = block_size(b) - HEADER_SIZE;
-    make_free(b, block_size(b), b->size_flags & PREV_ALLOC);
+    make_free(b, block_size(b), size_flags(b) & PREV_ALLOC);
     b = coalesce(b);
-    if (block_next(b) == chunk_epilogue(c) && b == chunk_first(c) && chunks->next) {
+    if (block_next(b) == chunk_epilogue(c) && b == chunk_first(c) && chunk_next(chunks)) {
         /* The chunk is empty and not the last one: give it back. */
-        struct chunk **link = &chunks;
-        while (*link != c)
-            link = &(*link)->next;
-        *link = c->next;
-        sysfree(c, c->size);
+        if (chunks == c) {
+            chunks = chunk_next(c);
+        } else {
+            struct chunk *before = chunks;
+            while (chunk_next(before) != c)
+                before = chunk_next(before);
+            set_chunk_next(before, chunk_next(c));
+        }
+        sysfree(c, CHUNK_SIZE);
     } else {
         list_push(b);
     }
@@ -230,11 +228,9 @@ size_t phase_free(void *ptr, const char *func)
 size_t phase_usable_size(const void *ptr, const char *func)
 {
     struct chunk *c = chunk_of(ptr);
-    if (c)
-        return block_size(valid_block(c, ptr, func)) - HEADER_SIZE;
+    if (c) return block_size(valid_block(c, ptr, func)) - HEADER_SIZE;
     size_t n = bigblock_usable(ptr);
-    if (!n)
-        sm_bad_pointer(func, "invalid pointer", ptr);
+    if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
     return n;
 }
 
@@ -244,17 +240,15 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
         *usable = bigblock_usable(ptr);
         return size <= *usable;
     }
-    if (size > LARGE_THRESHOLD)
-        return 0;
+    if (size > LARGE_THRESHOLD) return 0;
     struct block *b = payload_block(ptr);
     size_t need = block_size_for(size);
     struct block *next = block_next(b);
     if (need > block_size(b)) {
         /* Grow into the free block after this one, if together they are big enough. */
-        if (block_is_alloc(next) || block_size(b) + block_size(next) < need)
-            return 0;
+        if (block_is_alloc(next) || block_size(b) + block_size(next) < need) return 0;
         list_remove(next);
-        next->tag = (uintptr_t) next ^ TAG_MERGED;
+        set_tag(next, (uintptr_t) next ^ TAG_MERGED);
         make_alloc(b, block_size(b) + block_size(next));
     }
     split_tail(b, need);
@@ -272,8 +266,8 @@ void phase_teardown(void)
 {
     while (chunks) {
         struct chunk *c = chunks;
-        chunks = c->next;
-        sysfree(c, c->size);
+        chunks = chunk_next(c);
+        sysfree(c, CHUNK_SIZE);
     }
     free_list = NULL;
     pool_allocations = 0;

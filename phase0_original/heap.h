@@ -28,6 +28,8 @@
 #ifndef PHASE0_HEAP_H
 #define PHASE0_HEAP_H
 
+#include "sm_valgrind.h"
+
 #include <stddef.h>
 #include <stdint.h>
 
@@ -40,7 +42,7 @@
 #define PREV_ALLOC ((size_t) 2)
 #define FLAGS      ((size_t) 15)
 
-#define TAG_LIVE  ((uintptr_t) 0x5A11C0DEBA5EB10Cu) /* the header starts a block */
+#define TAG_LIVE   ((uintptr_t) 0x5A11C0DEBA5EB10Cu) /* the header starts a block */
 #define TAG_MERGED ((uintptr_t) 0xDEADB10CF4EEDu)    /* the header was merged into a neighbour */
 
 struct block {
@@ -56,14 +58,91 @@ struct chunk {
     size_t size;        /* bytes mapped, CHUNK_SIZE */
 };
 
+/*
+ * Field access.  Under Valgrind every byte of the heap outside a live payload is NOACCESS
+ * (common/sm_valgrind.h): block headers, footers, free-list links, chunk headers and the
+ * epilogue.  So the fields are read and written only through peek and poke, which open one word,
+ * touch it and close it again.  Outside Valgrind each costs a load and a branch more than a
+ * plain access; under Valgrind a stray write into a header is reported where it happens.
+ */
+static inline uintptr_t peek(const void *field)
+{
+    SM_VG_OPEN(field, sizeof(uintptr_t));
+    uintptr_t v = *(const uintptr_t *) field;
+    SM_VG_CLOSE(field, sizeof(uintptr_t));
+    return v;
+}
+
+static inline void poke(void *field, uintptr_t v)
+{
+    SM_VG_OPEN(field, sizeof(uintptr_t));
+    *(uintptr_t *) field = v;
+    SM_VG_CLOSE(field, sizeof(uintptr_t));
+}
+
+static inline size_t size_flags(const struct block *b)
+{
+    return peek(&b->size_flags);
+}
+
+static inline void set_size_flags(struct block *b, size_t v)
+{
+    poke(&b->size_flags, v);
+}
+
+static inline uintptr_t tag(const struct block *b)
+{
+    return peek(&b->tag);
+}
+
+static inline void set_tag(struct block *b, uintptr_t v)
+{
+    poke(&b->tag, v);
+}
+
+static inline struct block *next_free(const struct block *b)
+{
+    return (struct block *) peek(&b->next_free);
+}
+
+static inline void set_next_free(struct block *b, struct block *n)
+{
+    poke(&b->next_free, (uintptr_t) n);
+}
+
+static inline struct block *prev_free(const struct block *b)
+{
+    return (struct block *) peek(&b->prev_free);
+}
+
+static inline void set_prev_free(struct block *b, struct block *p)
+{
+    poke(&b->prev_free, (uintptr_t) p);
+}
+
+static inline struct chunk *chunk_next(const struct chunk *c)
+{
+    return (struct chunk *) peek(&c->next);
+}
+
+static inline void set_chunk_next(struct chunk *c, struct chunk *n)
+{
+    poke(&c->next, (uintptr_t) n);
+}
+
+static inline size_t chunk_size(const struct chunk *c)
+{
+    return peek(&c->size);
+}
+
 static inline size_t block_size(const struct block *b)
 {
-    return b->size_flags & ~FLAGS;
+    return size_flags(b) & ~FLAGS;
 }
 
 static inline int block_is_alloc(const struct block *b)
 {
-    return (b->size_flags & ALLOC) != 0;
+    return (size_flags(b) & ALLOC) != 0;
 }
 
 static inline struct block *block_next(struct block *b)
@@ -71,9 +150,16 @@ static inline struct block *block_next(struct block *b)
     return (struct block *) ((char *) b + block_size(b));
 }
 
+/* A free block's footer: its last word. */
 static inline size_t *block_footer(struct block *b)
 {
     return (size_t *) ((char *) b + block_size(b) - sizeof(size_t));
+}
+
+/* The block before b, found through its footer; only when that block is free. */
+static inline struct block *block_prev(struct block *b)
+{
+    return (struct block *) ((char *) b - peek((size_t *) b - 1));
 }
 
 static inline void *block_payload(struct block *b)
@@ -93,7 +179,7 @@ static inline struct block *chunk_first(struct chunk *c)
 
 static inline struct block *chunk_epilogue(struct chunk *c)
 {
-    return (struct block *) ((char *) c + c->size - HEADER_SIZE);
+    return (struct block *) ((char *) c + chunk_size(c) - HEADER_SIZE);
 }
 
 /* The heap's state, defined in heap.c and read by check.c. */
