@@ -1,0 +1,211 @@
+#!/usr/bin/env bash
+# compare.sh - runs the benchmark driver over allocators and traces; called by rules.mk.
+#
+#   compare.sh compare [--quick] PHASE...    every phase given and the four system
+#       allocators on the standard traces; writes plots/data/{compare,scaling,callgrind,
+#       ablation}.csv and prints the tables (the full run adds callgrind on the seed's two
+#       traces and the phase2_1 ablation; --quick leaves out those and scale_1e5/1e6)
+#   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
+#   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
+#
+# One process per allocator and trace: build/<phase>/smbench, or build/system/smbench with
+# LD_PRELOAD for jemalloc, mimalloc and tcmalloc (the driver is told which allocator it must
+# find, so a preload that did not take is an error, not a mislabelled row).  A cell that fails
+# its check pass gets no figures; a cell in CAPPED is not run, and the table says so.
+set -u
+cd "$(dirname "$0")/../.."
+mode=$1
+shift
+quick=0 trace="" with_system=0 phases_only=0 phases=()
+while [ $# -gt 0 ]; do
+    case $1 in
+    --quick) quick=1 ;;
+    --trace) trace=$2; shift ;;
+    --with-system) with_system=1 ;;
+    --phases-only) phases_only=1 ;;
+    *) phases+=("$1") ;;
+    esac
+    shift
+done
+[ "$mode" = compare ] && with_system=1
+[ "$mode" = callgrind ] && [ $phases_only = 0 ] && with_system=1
+
+# Cells left out of the standard run, and why: each of these replays for many seconds (one
+# 10^6-operation replay: phase0 ~8 s and phase1 ~10 s of O(n) searches, phase2 ~30 s of
+# system calls), and every cell replays 7 times.  FULL=1 (make compare FULL=1) runs them too.
+CAPPED="phase0_original:scale_1e6 phase1_bitmap:scale_1e6 phase2_slab:scale_1e6"
+[ -n "${FULL:-}" ] && CAPPED=""
+CAP_REASON="capped at 10^5: one 10^6 replay takes 8-30 s (FULL=1 runs it)"
+
+out=plots/data
+[ "$mode" = bench ] && out=build/bench
+mkdir -p "$out" build/bench
+log=build/bench/errors.log
+: >"$log"
+start=$(date +%s)
+
+# allocator label, binary, preload library ("" for none)
+allocs=()
+for p in "${phases[@]}"; do allocs+=("$p build/$p/smbench -"); done
+if [ $with_system = 1 ]; then
+    allocs+=("glibc build/system/smbench -")
+    for a in jemalloc:libjemalloc.so.2 mimalloc:libmimalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
+        lib=$(/sbin/ldconfig -p 2>/dev/null | awk -v l="${a#*:}" '$1 == l { print $NF; exit }')
+        if [ -z "$lib" ]; then
+            echo "compare: ${a#*:} is not installed (make deps): ${a%%:*} left out" | tee -a "$log"
+            continue
+        fi
+        allocs+=("${a%%:*} build/system/smbench $lib")
+    done
+fi
+
+traces=()
+if [ -n "$trace" ]; then
+    traces=("$trace")
+else
+    for t in phase1_pattern slab_mix binary coalescing random realloc-heavy scale_1e3 \
+        scale_1e4 scale_1e5; do
+        [ $quick = 1 ] && [ $t = scale_1e5 ] && continue
+        traces+=("common/traces/$t.rep")
+    done
+    [ $quick = 0 ] && traces+=("build/traces/scale_1e6.rep")
+fi
+
+name_of() { basename "$1" .rep | sed 's/\..*//'; }
+
+# run LABEL BINARY PRELOAD [smbench options] TRACE: one driver process.
+run() {
+    local label=$1 bin=$2 pre=$3
+    shift 3
+    if [ "$pre" = - ]; then
+        "$bin" --name "$label" "$@"
+    else
+        LD_PRELOAD=$pre "$bin" --expect "$label" "$@"
+    fi
+}
+
+header=$(build/system/smbench --header)
+csv=$out/compare.csv
+[ "$mode" = bench ] && csv=$out/bench.csv
+status=build/bench/status.csv # allocator,trace,status,reason for cells without figures
+: >"$status"
+
+if [ "$mode" != callgrind ]; then
+    echo "$header" >"$csv"
+    total=$((${#allocs[@]} * ${#traces[@]}))
+    k=0 ok=0 failed=0 capped=0
+    echo "== benchmark: ${#allocs[@]} allocators x ${#traces[@]} traces; each cell checked," \
+        "then a warm-up and 5 timed replays (median, min, max)"
+    [ "${SM_INFO:-}" = 1 ] && echo "== SM_INFO=1: info mode; every figure is marked INFO MODE"
+    for a in "${allocs[@]}"; do
+        read -r label bin pre <<<"$a"
+        for t in "${traces[@]}"; do
+            k=$((k + 1))
+            tn=$(name_of "$t")
+            printf '[%d/%d] %s on %s ... ' $k $total "$label" "$tn"
+            if [[ " $CAPPED " == *" $label:$tn "* ]]; then
+                echo "$label,$tn,capped,$CAP_REASON" >>"$status"
+                echo "capped (see the table)"
+                capped=$((capped + 1))
+                continue
+            fi
+            if row=$(run "$label" "$bin" "$pre" "$t" 2>build/bench/cell.err); then
+                echo "$row" >>"$csv"
+                echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
+                ok=$((ok + 1))
+            else
+                msg=$(tail -n 1 build/bench/cell.err | tr ',' ';')
+                echo "$label,$tn,FAILED,$msg" >>"$status"
+                echo "FAILED: $msg"
+                cat build/bench/cell.err >>"$log"
+                failed=$((failed + 1))
+            fi
+        done
+    done
+fi
+
+# Instructions per operation, for the replay loop only (--toggle-collect=replay_trace).
+callgrind_cells() {
+    local cg_traces=("$@")
+    echo "allocator,trace,instructions_per_op" >"$out/callgrind.csv"
+    for a in "${allocs[@]}"; do
+        read -r label bin pre <<<"$a"
+        for t in "${cg_traces[@]}"; do
+            tn=$(name_of "$t")
+            [[ " $CAPPED " == *" $label:$tn "* ]] && continue
+            printf '[callgrind] %s on %s ... ' "$label" "$tn"
+            f=build/bench/callgrind.out
+            if [ "$pre" = - ]; then env=(); else env=(LD_PRELOAD="$pre"); fi
+            if env "${env[@]}" valgrind --tool=callgrind --callgrind-out-file=$f \
+                --collect-atstart=no --toggle-collect=replay_trace "$bin" --once "$t" \
+                >build/bench/cg.row 2>build/bench/cell.err; then
+                ops=$(awk -F, '{ print $3 }' build/bench/cg.row)
+                ir=$(awk '/^summary:/ { print $2 }' $f)
+                echo "$label,$tn,$(awk -v i="$ir" -v n="$ops" 'BEGIN { printf "%.1f", i / n }')" \
+                    >>"$out/callgrind.csv"
+                tail -n 1 "$out/callgrind.csv" | awk -F, '{ print $3 " instructions/op" }'
+            else
+                echo "FAILED (build/bench/errors.log)"
+                cat build/bench/cell.err >>"$log"
+            fi
+        done
+    done
+}
+
+if [ "$mode" = callgrind ]; then
+    cg=()
+    for t in "${traces[@]}"; do
+        [[ $t == *scale_1e6* ]] || cg+=("$t")
+    done
+    # phase0 and phase2 under callgrind on scale_1e5 take minutes: capped there too.
+    CAPPED="$CAPPED phase0_original:scale_1e5 phase1_bitmap:scale_1e5 phase2_slab:scale_1e5"
+    callgrind_cells "${cg[@]}"
+    common/bench/table.sh callgrind "$out/callgrind.csv"
+    exit 0
+fi
+
+if [ "$mode" = compare ] && [ $quick = 0 ]; then
+    callgrind_cells common/traces/phase1_pattern.rep common/traces/slab_mix.rep
+    # The ablation: phase2_1 with one correction switched off at a time.
+    if [ -f phase2_1_batched/Makefile ]; then
+        echo "config,trace,ns_per_op" >"$out/ablation.csv"
+        for sw in "" BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+            if [ -z "$sw" ]; then
+                dir=phase2_1_batched config="all corrections"
+            else
+                dir=phase2_1_batched-no_$(echo $sw | tr A-Z a-z) config="$sw=0"
+                printf '[ablation] building %s ... ' "$dir"
+                if ! make --no-print-directory -C phase2_1_batched $sw=0 >build/bench/cell.err 2>&1 ||
+                    [ ! -f build/$dir/libsm.a ]; then
+                    echo "does not build yet: left out"
+                    continue
+                fi
+                echo ok
+            fi
+            make --no-print-directory build/$dir/smbench >/dev/null || continue
+            for t in phase1_pattern slab_mix; do
+                printf '[ablation] %s on %s ... ' "$config" $t
+                if row=$(build/$dir/smbench --name "$config" common/traces/$t.rep 2>build/bench/cell.err); then
+                    echo "$row" | awk -F, -v c="$config" '{ print c "," $2 "," $5 }' >>"$out/ablation.csv"
+                    echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
+                else
+                    echo "FAILED: $(tail -n 1 build/bench/cell.err)"
+                fi
+            done
+        done
+    fi
+fi
+
+if [ "$mode" = compare ]; then
+    echo "allocator,ops,ns_per_op" >"$out/scaling.csv"
+    awk -F, 'NR > 1 && $2 ~ /^scale_/ { print $1 "," $3 "," $5 }' "$csv" >>"$out/scaling.csv"
+fi
+
+common/bench/table.sh results "$csv" "$status" "$out/callgrind.csv"
+end=$(date +%s)
+echo
+echo "== summary: $ok cells measured, $failed failed, $capped capped, in $((end - start)) s" \
+    "on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load" \
+    "average $(cut -d' ' -f1-3 /proc/loadavg)"
+[ "$mode" = compare ] && echo "== CSVs: $out/compare.csv scaling.csv callgrind.csv ablation.csv"
+[ $failed = 0 ] || { echo "== failures: $log"; exit 1; }
