@@ -1,74 +1,19 @@
 /*
- * bitmap.c - the word-at-a-time searches and range updates of bitmap.h.
- *
- * The one trick used throughout: to find the first set bit at or after bit b of a word, clear
- * the bits below b with the mask ~0 << b, and if anything is left, __builtin_ctzll gives its
- * position.  To find a clear bit instead, search the complement (~word) the same way.
+ * bitmap.c - the searches of bitmap.h that loop: the run finder, the downward search, the count.
  */
 #include "bitmap.h"
-
-#define ALL_ONES (~(uint64_t) 0)
-
-/* Bits at positions >= b of a word (b < 64). */
-static inline uint64_t mask_from(size_t b)
-{
-    return ALL_ONES << b;
-}
-
-/* Bits at positions <= b of a word (b < 64). */
-static inline uint64_t mask_upto(size_t b)
-{
-    return ALL_ONES >> (63 - b);
-}
-
-/* The word searched at index w: a[w], complemented when invert is all ones, or-ed with b[w]
- * when b is given.  Inlined with constant arguments, each caller gets its own loop. */
-static inline uint64_t word_at(const uint64_t *a, uint64_t invert, const uint64_t *b, size_t w)
-{
-    return (a[w] ^ invert) | (b ? b[w] : 0);
-}
-
-/* The first set bit at or after from among the words word_at(a, invert, b, .), or nbits. */
-static inline size_t first_set(const uint64_t *a, uint64_t invert, const uint64_t *b, size_t nbits,
-                               size_t from)
-{
-    if (from >= nbits) return nbits;
-    size_t w = from / 64, last = (nbits - 1) / 64;
-    uint64_t bits = word_at(a, invert, b, w) & mask_from(from % 64);
-    while (bits == 0) { /* one compare skips 64 bits */
-        if (++w > last) return nbits;
-        bits = word_at(a, invert, b, w);
-    }
-    size_t i = w * 64 + (size_t) __builtin_ctzll(bits);
-    return i < nbits ? i : nbits; /* a hit past nbits in the last word is no hit */
-}
-
-size_t bitmap_next_one(const uint64_t *map, size_t nbits, size_t from)
-{
-    return first_set(map, 0, NULL, nbits, from);
-}
-
-size_t bitmap_next_zero(const uint64_t *map, size_t nbits, size_t from)
-{
-    return first_set(map, ALL_ONES, NULL, nbits, from);
-}
 
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
 {
     if (below <= floor) return BITMAP_NONE;
     size_t w = (below - 1) / 64, first = floor / 64;
-    uint64_t bits = map[w] & mask_upto((below - 1) % 64);
+    uint64_t bits = map[w] & bitmap_mask_upto((below - 1) % 64);
     while (bits == 0) {
         if (w-- == first) return BITMAP_NONE;
         bits = map[w];
     }
     size_t i = w * 64 + 63 - (size_t) __builtin_clzll(bits);
     return i >= floor ? i : BITMAP_NONE;
-}
-
-size_t bitmap_run_end(const uint64_t *used, const uint64_t *start, size_t nbits, size_t from)
-{
-    return first_set(used, ALL_ONES, start, nbits, from);
 }
 
 /* Where the search for a run of n >= LONG_RUN bits goes after a hole too short at i: such a run
@@ -105,39 +50,12 @@ size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n,
     }
 }
 
-void bitmap_set_range(uint64_t *map, size_t i, size_t n)
-{
-    size_t w = i / 64, last = (i + n - 1) / 64;
-    uint64_t head = mask_from(i % 64), tail = mask_upto((i + n - 1) % 64);
-    if (w == last) {
-        map[w] |= head & tail;
-        return;
-    }
-    map[w++] |= head;
-    while (w < last)
-        map[w++] = ALL_ONES;
-    map[last] |= tail;
-}
-
-void bitmap_clear_range(uint64_t *map, size_t i, size_t n)
-{
-    size_t w = i / 64, last = (i + n - 1) / 64;
-    uint64_t head = mask_from(i % 64), tail = mask_upto((i + n - 1) % 64);
-    if (w == last) {
-        map[w] &= ~(head & tail);
-        return;
-    }
-    map[w++] &= ~head;
-    while (w < last)
-        map[w++] = 0;
-    map[last] &= ~tail;
-}
-
 size_t bitmap_count(const uint64_t *map, size_t nbits)
 {
     size_t count = 0, full = nbits / 64;
     for (size_t w = 0; w < full; w++)
         count += (size_t) __builtin_popcountll(map[w]);
-    if (nbits % 64) count += (size_t) __builtin_popcountll(map[full] & mask_upto(nbits % 64 - 1));
+    if (nbits % 64)
+        count += (size_t) __builtin_popcountll(map[full] & bitmap_mask_upto(nbits % 64 - 1));
     return count;
 }

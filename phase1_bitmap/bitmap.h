@@ -17,6 +17,14 @@
 #include <stdint.h>
 
 #define BITMAP_NONE ((size_t) -1) /* "no such run" from bitmap_find_run */
+#define BITMAP_ONES (~(uint64_t) 0)
+
+/*
+ * The small operations are inline: the pool's fast path is a handful of them, and a call each
+ * would cost more than the work.  The one trick they share: to find the first set bit at or
+ * after bit b of a word, clear the bits below b with the mask ~0 << b; if anything is left,
+ * __builtin_ctzll gives its position.  To find a clear bit instead, search ~word the same way.
+ */
 
 static inline int bitmap_get(const uint64_t *map, size_t i)
 {
@@ -33,29 +41,99 @@ static inline void bitmap_clear(uint64_t *map, size_t i)
     map[i / 64] &= ~((uint64_t) 1 << (i % 64));
 }
 
+/* Bits at positions >= b of a word (b < 64). */
+static inline uint64_t bitmap_mask_from(size_t b)
+{
+    return BITMAP_ONES << b;
+}
+
+/* Bits at positions <= b of a word (b < 64). */
+static inline uint64_t bitmap_mask_upto(size_t b)
+{
+    return BITMAP_ONES >> (63 - b);
+}
+
+/* The word searched at index w: a[w], complemented when invert is all ones, or-ed with b[w]
+ * when b is given.  Inlined with constant arguments, each caller gets its own loop. */
+static inline uint64_t bitmap_word_at(const uint64_t *a, uint64_t invert, const uint64_t *b,
+                                      size_t w)
+{
+    return (a[w] ^ invert) | (b ? b[w] : 0);
+}
+
+/* The first set bit at or after from among the words bitmap_word_at(a, invert, b, .), or nbits. */
+static inline size_t bitmap_first_set(const uint64_t *a, uint64_t invert, const uint64_t *b,
+                                      size_t nbits, size_t from)
+{
+    if (from >= nbits) return nbits;
+    size_t w = from / 64, last = (nbits - 1) / 64;
+    uint64_t bits = bitmap_word_at(a, invert, b, w) & bitmap_mask_from(from % 64);
+    while (bits == 0) { /* one compare skips 64 bits */
+        if (++w > last) return nbits;
+        bits = bitmap_word_at(a, invert, b, w);
+    }
+    size_t i = w * 64 + (size_t) __builtin_ctzll(bits);
+    return i < nbits ? i : nbits; /* a hit past nbits in the last word is no hit */
+}
+
 /* The first set bit at or after from, or nbits when there is none before nbits. */
-size_t bitmap_next_one(const uint64_t *map, size_t nbits, size_t from);
+static inline size_t bitmap_next_one(const uint64_t *map, size_t nbits, size_t from)
+{
+    return bitmap_first_set(map, 0, NULL, nbits, from);
+}
 
 /* The first clear bit at or after from, or nbits when there is none before nbits. */
-size_t bitmap_next_zero(const uint64_t *map, size_t nbits, size_t from);
+static inline size_t bitmap_next_zero(const uint64_t *map, size_t nbits, size_t from)
+{
+    return bitmap_first_set(map, BITMAP_ONES, NULL, nbits, from);
+}
+
+/* The first index at or after from where `used` is clear or `start` is set, or nbits: in the
+ * pool, the granule where the block containing from - 1 ends. */
+static inline size_t bitmap_run_end(const uint64_t *used, const uint64_t *start, size_t nbits,
+                                    size_t from)
+{
+    return bitmap_first_set(used, BITMAP_ONES, start, nbits, from);
+}
+
+/* Set or clear bits [i, i + n), n >= 1: a masked first word, whole middle words, a masked last
+ * word. */
+static inline void bitmap_set_range(uint64_t *map, size_t i, size_t n)
+{
+    size_t w = i / 64, last = (i + n - 1) / 64;
+    uint64_t head = bitmap_mask_from(i % 64), tail = bitmap_mask_upto((i + n - 1) % 64);
+    if (w == last) {
+        map[w] |= head & tail;
+        return;
+    }
+    map[w++] |= head;
+    while (w < last)
+        map[w++] = BITMAP_ONES;
+    map[last] |= tail;
+}
+
+static inline void bitmap_clear_range(uint64_t *map, size_t i, size_t n)
+{
+    size_t w = i / 64, last = (i + n - 1) / 64;
+    uint64_t head = bitmap_mask_from(i % 64), tail = bitmap_mask_upto((i + n - 1) % 64);
+    if (w == last) {
+        map[w] &= ~(head & tail);
+        return;
+    }
+    map[w++] &= ~head;
+    while (w < last)
+        map[w++] = 0;
+    map[last] &= ~tail;
+}
 
 /* The last set bit in [floor, below), or BITMAP_NONE when there is none: the same search going
  * down, with __builtin_clzll (count leading zeros). */
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below);
 
-/* The first index at or after from where `used` is clear or `start` is set, or nbits: in the
- * pool, the granule where the block containing from - 1 ends. */
-size_t bitmap_run_end(const uint64_t *used, const uint64_t *start, size_t nbits, size_t from);
-
 /* The first index i >= from, a multiple of align (a power of two), with bits [i, i + n) all
  * clear and i + n <= nbits; BITMAP_NONE when there is none.  n >= 1.
  * Cost: each step jumps over one whole free run and one whole used run, a word at a time. */
 size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n, size_t align);
-
-/* Set or clear bits [i, i + n), n >= 1: a masked first word, whole middle words, a masked last
- * word. */
-void bitmap_set_range(uint64_t *map, size_t i, size_t n);
-void bitmap_clear_range(uint64_t *map, size_t i, size_t n);
 
 /* Set bits among the first nbits. */
 size_t bitmap_count(const uint64_t *map, size_t nbits);
