@@ -67,13 +67,18 @@ callgrind: bench-bins
 	@$(BENCH_SRC)/compare.sh callgrind $(if $(SELECTED),--phases-only) $(PHASES)
 
 BENCH_TEST_OBJS := $(addprefix $(BENCH_BUILD)/obj/,tests/test_bench.o trace.o verify.o)
+$(BENCH_BUILD)/obj/tests/test_bench.o: BENCH_CFLAGS += -DROOT='"$(CURDIR)"'
 $(BENCH_BUILD)/test_bench: $(BENCH_TEST_OBJS)
 	$(CC) -o $@ $^ -lcriterion
+
+# The driver on a deliberately misaligned allocator: its check pass must refuse it.
+$(BENCH_BUILD)/smbench_broken: $(BENCH_OBJS) $(BENCH_BUILD)/obj/tests/broken_adapter.o
+	$(CC) -o $@ $^
 
 bench-test: deps
 	@$(MAKE) --no-print-directory -C phase0_original
 	@$(MAKE) --no-print-directory $(BENCH_BUILD)/test_bench build/phase0_original/smbench \
-	    build/system/smbench $(BENCH_BUILD)/gentrace
+	    build/system/smbench $(BENCH_BUILD)/gentrace $(BENCH_BUILD)/smbench_broken
 	@echo "==== bench-test: trace reader, check pass, strace cross-check, driver smoke run"
 	$(BENCH_BUILD)/test_bench
 
