@@ -18,16 +18,18 @@ EXTRA_TESTS += preload-test
 
 preload: $(PRELOAD_LIBS)
 
-# The phase's own make decides whether libsm.a is stale; the shim is relinked every time (one
-# small file).  -Bsymbolic binds the shim's calls into the phase inside the library.
+# The phase's own make decides whether libsm.a is stale; the shim is relinked when it or
+# libsm.a is newer.  -Bsymbolic binds the shim's calls into the phase inside the library.
 build/%/libsm_preload.so: common/preload/shim.c preload-force
 	@$(MAKE) -s --no-print-directory -C $* all
-	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
-	    -o $@ $< build/$*/libsm.a -lpthread
+	@if [ ! -f $@ ] || [ $< -nt $@ ] || [ build/$*/libsm.a -nt $@ ]; then \
+	    echo "preload: linking $@"; \
+	    $(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
+	        -o $@ $< build/$*/libsm.a -lpthread; fi
 
 preload-force:
 
-run: $(PRELOAD_LIBS)
+run: $(if $(filter 1,$(words $(SELECTED))),$(PRELOAD_LIBS))
 	@if [ "$(words $(SELECTED))" != 1 ] || [ -z "$$CMD" ]; then \
 	    echo 'usage: make phase1 run CMD="sort big.txt"   (one phase: phase0 phase1 phase2 phase2_1)'; \
 	    exit 2; fi
