@@ -1,0 +1,26 @@
+# common/record/rules.mk - recording real programs into .rep traces (included by the top
+# Makefile).
+#
+#   make record CMD="sort big.txt" OUT=common/traces/real_sort.rep [MAX_OPS=80000]
+#
+# The process with the most operations becomes OUT; every process's trace is kept in
+# build/record/<name>/.  See common/record/recorder.c and rep_from_raw.c.
+
+RECORD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
+
+.PHONY: record record-tools
+record-tools: build/record/librecord.so build/record/rep_from_raw
+
+build/record/librecord.so: common/record/recorder.c
+	@mkdir -p $(@D)
+	$(CC) $(RECORD_CFLAGS) -fPIC -fvisibility=hidden -shared -o $@ $< -lpthread
+
+build/record/rep_from_raw: common/record/rep_from_raw.c
+	@mkdir -p $(@D)
+	$(CC) $(RECORD_CFLAGS) -o $@ $<
+
+record: record-tools
+	@if [ -z "$$CMD" ] || [ -z "$(OUT)" ]; then \
+	    echo 'usage: make record CMD="sort big.txt" OUT=common/traces/real_sort.rep [MAX_OPS=n]'; \
+	    exit 2; fi
+	@common/record/record.sh "$(OUT)" sh -c "$$CMD"
