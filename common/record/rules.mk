@@ -8,7 +8,8 @@
 
 RECORD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 
-.PHONY: record record-tools
+.PHONY: record record-tools record-test
+EXTRA_TESTS += record-test
 record-tools: build/record/librecord.so build/record/rep_from_raw
 
 build/record/librecord.so: common/record/recorder.c
@@ -24,3 +25,15 @@ record: record-tools
 	    echo 'usage: make record CMD="sort big.txt" OUT=common/traces/real_sort.rep [MAX_OPS=n]'; \
 	    exit 2; fi
 	@common/record/record.sh "$(OUT)" sh -c "$$CMD"
+
+build/record/allocs: common/record/tests/allocs.c
+	@mkdir -p $(@D)
+	$(CC) $(RECORD_CFLAGS) -O0 -o $@ $<
+
+build/record/test_record: common/record/tests/test_record.c
+	@mkdir -p $(@D)
+	$(CC) $(RECORD_CFLAGS) -o $@ $< -lcriterion
+
+record-test: deps record-tools build/record/allocs build/record/test_record
+	@echo "==== the recorder and rep_from_raw"
+	@SM_RECORD_BIN=$(CURDIR)/build/record build/record/test_record $(TEST_ARGS)
