@@ -29,17 +29,16 @@
 #include <errno.h>
 #include <string.h>
 
-#define GRANULE         16
-#define POOL_SIZE       ((size_t) 1 << 20)
-#define POOL_GRANULES   (POOL_SIZE / GRANULE) /* 65536 */
-#define POOL_WORDS      (POOL_GRANULES / 64)  /* 1024 words per bitmap, 8 KiB */
-#define POOL_KEEP_EMPTY 1                     /* empty pools kept for reuse; the rest go back */
-#define MAX_ALIGN       4096                  /* the granule area is page-aligned */
+#define GRANULE       16
+#define POOL_SIZE     ((size_t) 1 << 20)
+#define POOL_GRANULES (POOL_SIZE / GRANULE) /* 65536 */
+#define POOL_WORDS    (POOL_GRANULES / 64)  /* 1024 words per bitmap, 8 KiB */
+#define MAX_ALIGN     4096                  /* the granule area is page-aligned */
 
 struct pool {
     size_t used_granules;       /* == popcount(used) */
     size_t live_blocks;         /* == popcount(start) */
-    size_t hint;                /* next-fit: where the next search starts, < POOL_GRANULES */
+    size_t hint;                /* where searches start, < POOL_GRANULES (see POOL_FIRST_FIT) */
     size_t no_run_of;           /* no free run of this many granules exists; SIZE_MAX if unknown */
     uint64_t used[POOL_WORDS];  /* 1 = granule inside a live block */
     uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
@@ -160,7 +159,7 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
     size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
-    if (i == BITMAP_NONE && pool->hint > 0) {
+    if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
         /* Wrap around: a run starting before the hint ends before hint + n - 1. */
         size_t limit = pool->hint + n - 1;
         i = bitmap_find_run(pool->used, limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
@@ -177,7 +176,10 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     bitmap_set(pool->start, i);
     pool->used_granules += n;
     pool->live_blocks++;
-    pool->hint = i + n < POOL_GRANULES ? i + n : 0;
+    if (!POOL_FIRST_FIT)
+        pool->hint = i + n < POOL_GRANULES ? i + n : 0;
+    else if (i == pool->hint)
+        pool->hint = i + n < POOL_GRANULES ? i + n : POOL_GRANULES - 1;
     current = pool;
     allocations++;
     *usable = n * GRANULE;
@@ -273,6 +275,7 @@ size_t pool_free(void *p, const char *func)
     bitmap_clear_range(pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
+    if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
     keep_no_run_of(pool, i, i + n);
     if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
     return n * GRANULE;
@@ -295,6 +298,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
         bitmap_clear_range(pool->used, i + want, n - want);
         pool->used_granules -= n - want;
         pool->no_run_of = SIZE_MAX;
+        if (POOL_FIRST_FIT && i + want < pool->hint) pool->hint = i + want;
     } else if (want > n) {
         /* The granules after the block must be free, and inside the pool. */
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
@@ -333,7 +337,9 @@ static int check_pool(const struct pool *pool)
         return check_failed("used-granule count differs from the used bitmap");
     if (bitmap_count(pool->start, POOL_GRANULES) != pool->live_blocks)
         return check_failed("live-block count differs from the start bitmap");
-    if (pool->hint >= POOL_GRANULES) return check_failed("next-fit hint outside the pool");
+    if (pool->hint >= POOL_GRANULES) return check_failed("search hint outside the pool");
+    if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint)
+        return check_failed("first fit: a free granule below the low-water hint");
     if (pool->no_run_of != SIZE_MAX &&
         bitmap_find_run(pool->used, POOL_GRANULES, 0, pool->no_run_of, 1) != BITMAP_NONE)
         return check_failed("pool marked as having no run of n granules has one");

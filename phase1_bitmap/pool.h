@@ -25,6 +25,20 @@
 
 #define POOL_MAX_REQUEST ((size_t) 256 * 1024) /* largest size pool_alloc serves */
 
+/* The two policy knobs, measured against each other in README.md (-D on the command line):
+ *   POOL_KEEP_EMPTY  empty pools kept mapped for reuse; an empty pool beyond these is returned
+ *                    with sysfree.  Fewer return memory sooner, more save the page faults of
+ *                    mapping it again.
+ *   POOL_FIRST_FIT   0: next fit (the hint is where the last block ended; a search that finds
+ *                    nothing after it wraps to the start).  1: first fit (the hint is a
+ *                    low-water mark: every granule below it is used). */
+#ifndef POOL_KEEP_EMPTY
+#define POOL_KEEP_EMPTY 4
+#endif
+#ifndef POOL_FIRST_FIT
+#define POOL_FIRST_FIT 0
+#endif
+
 /* A block of at least size bytes (size <= POOL_MAX_REQUEST), 16-byte aligned; its usable size
  * (a whole number of granules, at least one) goes to *usable.  NULL with errno = ENOMEM when no
  * pool has room and sysalloc refuses a new one. */
