@@ -32,11 +32,18 @@ awk -v size="$size" '
         n = 0
     }
     { sub(/^==[0-9]+== ?/, ""); gsub(/,/, "") }
+    /still reachable: [1-9]/ { reachable = 1 }
     /^ *$/ { report(); next }
     { line[++n] = $0 }
     END {
         report()
-        if (!leak)  print "  missing: the leaked block (definitely lost, from leak_one_block)"
+        if (!leak) {
+            print "  missing: the leaked block (definitely lost, from leak_one_block)"
+            if (reachable)
+                print "    it is \"still reachable\": the allocator keeps a plain pointer to it in" \
+                      " memory memcheck scans (store ~p, or keep that memory closed:" \
+                      " common/sm_valgrind.h); find it with vgdb who_points_at"
+        }
         if (!read)  print "  missing: the read after free (Invalid read in read_after_free)"
         if (!write) print "  missing: the one-byte overflow (Invalid write in write_one_past_end)"
         exit !(leak && read && write)
