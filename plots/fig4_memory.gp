@@ -1,5 +1,6 @@
 # fig4_memory.gp - memory: peak mapped bytes against peak live bytes, one point per phase and
-# trace; the traces are named along the top, at their peak live size.
+# trace; the traces are named along the top, at their peak live size.  The scale_* traces are
+# left out, as in figures 1 and 2.
 # data: compare.csv
 #
 # x is the most payload the trace had live at once, y the most memory the allocator had mapped
@@ -11,7 +12,8 @@ name = "fig4_memory"
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 
 csv = data . "/compare.csv"
-opts = "-v series=allocator -v x=peak_live_bytes -v y=peak_mapped_bytes -v label=trace"
+opts = "-v series=allocator -v x=peak_live_bytes -v y=peak_mapped_bytes -v label=trace" \
+     . " -v skip='trace=^scale_'"
 lts = linetypes("series.awk", opts, csv)
 load here . "/need_data.gp"
 

@@ -25,6 +25,14 @@ set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 1
 set key below center horizontal maxrows 2 samplen 2 width 1
+# Each bar carries its value.  A cluster is n bars 1/(n + 1) wide (the rest is the gap),
+# centred on the row number: bar k (from 1) is centred at bar_x(row, k).
+n = words(lts)
+bar_x(row, k) = row + (k - 1 - (n - 1) / 2.0) / (n + 1.0)
+shown(v) = v >= 100 ? sprintf("%.0f", v) : sprintf("%.3g", v)
 plot for [i = 2:*] table("pivot.awk", opts, csv) using i:xtic(1) \
-     title columnhead(i) lc rgb colour(i - 1)
+         title columnhead(i) lc rgb colour(i - 1), \
+     for [i = 2:n + 1] table("pivot.awk", opts, csv) skip 1 \
+         using (bar_x($0, i - 1)):i:(shown(column(i))) \
+         with labels offset 0, 0.7 font "Sans,8" notitle
 load here . "/svg.gp"

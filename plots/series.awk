@@ -6,17 +6,19 @@
 # Each block opens with the series name on a line of its own (for `title columnheader(1)`),
 # then "x<TAB>y" lines; two blank lines end a block, so `index i` picks block i.  A row whose x
 # or y is empty, non-numeric or not positive is left out (both axes may be logarithmic).
-# `label` (a column name) adds that column as a third field, e.g. the trace of each point.
-# `only` ("column=regex") keeps the matching rows; `order` (space-separated names) puts those
-# series first, in that order.  With `-v linetypes=1` it prints instead the line type of each block,
-# space-separated: the series' place in `order`, or after them for the others.  Exit status 2 when a named column is not in the header, 3 when
-# no point is left.
+# Variables: `series`, `x`, `y` name the columns; `label` (a column name) adds that column as a
+# third field, e.g. the trace of each point; `only` ("column=regex") keeps the matching rows,
+# `skip` ("column=regex") drops them; `order` (space-separated names) puts those series first,
+# in that order.  With `-v linetypes=1` it prints instead the line type of each block,
+# space-separated: the series' place in `order`, or after them for the others.
+# Exit status 2 when a named column is not in the header, 3 when no point is left.
 BEGIN {
     FS = ","
     OFS = "\t"
     ns = split(order, sers, " ")
     for (j = 1; j <= ns; j++) count[sers[j]] = 0
     if (only != "") { split(only, part, "="); only_col = part[1]; only_re = substr(only, length(only_col) + 2) }
+    if (skip != "") { split(skip, part, "="); skip_col = part[1]; skip_re = substr(skip, length(skip_col) + 2) }
 }
 
 function col(name) {
@@ -38,6 +40,7 @@ NR == 1 {
     sc = col(series); xc = col(x); yc = col(y)
     if (label != "") lc = col(label)
     if (only != "") oc = col(only_col)
+    if (skip != "") kc = col(skip_col)
     next
 }
 
@@ -45,6 +48,7 @@ NR == 1 {
     sub(/\r$/, "")
     if ($0 == "" || !positive($xc) || !positive($yc)) next
     if (only != "" && $oc !~ only_re) next
+    if (skip != "" && $kc ~ skip_re) next
     s = $sc
     if (!(s in count)) sers[++ns] = s
     n = ++count[s]
