@@ -35,12 +35,17 @@ done
 # system calls), and every cell replays 7 times.  FULL=1 (make compare FULL=1) runs them too.
 CAPPED="phase0_original:scale_1e6 phase1_bitmap:scale_1e6 phase2_slab:scale_1e6"
 [ -n "${FULL:-}" ] && CAPPED=""
-CAP_REASON="capped at 10^5: one 10^6 replay takes 8-30 s (FULL=1 runs it)"
+CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 7 times (the series stops at 10^5; make compare FULL=1 runs it)"
 
 out=plots/data
 [ "$mode" = bench ] && out=build/bench
+[ "$mode" = callgrind ] && [ $phases_only = 1 ] && out=build/bench # one phase: keep the full CSV
 mkdir -p "$out" build/bench
-log=build/bench/errors.log
+# Scratch files are private to this run (another `make compare` may be running in the same
+# tree); each CSV is written here and renamed into place when complete.
+tmp=$(mktemp -d build/bench/run.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+log=$tmp/errors.log # copied to build/bench/errors.log when something failed
 : >"$log"
 start=$(date +%s)
 
@@ -85,9 +90,10 @@ run() {
 }
 
 header=$(build/system/smbench --header)
-csv=$out/compare.csv
-[ "$mode" = bench ] && csv=$out/bench.csv
-status=build/bench/status.csv # allocator,trace,status,reason for cells without figures
+csv_name=compare.csv
+[ "$mode" = bench ] && csv_name=bench.csv
+csv=$tmp/$csv_name
+status=$tmp/status.csv # allocator,trace,status,reason for cells without figures
 : >"$status"
 
 if [ "$mode" != callgrind ]; then
@@ -109,15 +115,15 @@ if [ "$mode" != callgrind ]; then
                 capped=$((capped + 1))
                 continue
             fi
-            if row=$(run "$label" "$bin" "$pre" "$t" 2>build/bench/cell.err); then
+            if row=$(run "$label" "$bin" "$pre" "$t" 2>$tmp/cell.err); then
                 echo "$row" >>"$csv"
                 echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
                 ok=$((ok + 1))
             else
-                msg=$(tail -n 1 build/bench/cell.err | tr ',' ';')
+                msg=$(tail -n 1 $tmp/cell.err | tr ',' ';')
                 echo "$label,$tn,FAILED,$msg" >>"$status"
                 echo "FAILED: $msg"
-                cat build/bench/cell.err >>"$log"
+                cat $tmp/cell.err >>"$log"
                 failed=$((failed + 1))
             fi
         done
@@ -127,29 +133,30 @@ fi
 # Instructions per operation, for the replay loop only (--toggle-collect=replay_trace).
 callgrind_cells() {
     local cg_traces=("$@")
-    echo "allocator,trace,instructions_per_op" >"$out/callgrind.csv"
+    echo "allocator,trace,instructions_per_op" >"$tmp/callgrind.csv"
     for a in "${allocs[@]}"; do
         read -r label bin pre <<<"$a"
         for t in "${cg_traces[@]}"; do
             tn=$(name_of "$t")
             [[ " $CAPPED " == *" $label:$tn "* ]] && continue
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
-            f=build/bench/callgrind.out
+            f=$tmp/callgrind.out
             if [ "$pre" = - ]; then env=(); else env=(LD_PRELOAD="$pre"); fi
             if env "${env[@]}" valgrind --tool=callgrind --callgrind-out-file=$f \
                 --collect-atstart=no --toggle-collect=replay_trace "$bin" --once "$t" \
-                >build/bench/cg.row 2>build/bench/cell.err; then
-                ops=$(awk -F, '{ print $3 }' build/bench/cg.row)
+                >$tmp/cg.row 2>$tmp/cell.err; then
+                ops=$(awk -F, '{ print $3 }' $tmp/cg.row)
                 ir=$(awk '/^summary:/ { print $2 }' $f)
                 echo "$label,$tn,$(awk -v i="$ir" -v n="$ops" 'BEGIN { printf "%.1f", i / n }')" \
-                    >>"$out/callgrind.csv"
-                tail -n 1 "$out/callgrind.csv" | awk -F, '{ print $3 " instructions/op" }'
+                    >>"$tmp/callgrind.csv"
+                tail -n 1 "$tmp/callgrind.csv" | awk -F, '{ print $3 " instructions/op" }'
             else
-                echo "FAILED (build/bench/errors.log)"
-                cat build/bench/cell.err >>"$log"
+                echo "FAILED: $(tail -n 1 $tmp/cell.err)"
+                cat $tmp/cell.err >>"$log"
             fi
         done
     done
+    mv "$tmp/callgrind.csv" "$out/callgrind.csv"
 }
 
 if [ "$mode" = callgrind ]; then
@@ -168,14 +175,14 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
     callgrind_cells common/traces/phase1_pattern.rep common/traces/slab_mix.rep
     # The ablation: phase2_1 with one correction switched off at a time.
     if [ -f phase2_1_batched/Makefile ]; then
-        echo "config,trace,ns_per_op" >"$out/ablation.csv"
+        echo "config,trace,ns_per_op" >"$tmp/ablation.csv"
         for sw in "" BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
             if [ -z "$sw" ]; then
                 dir=phase2_1_batched config="all corrections"
             else
                 dir=phase2_1_batched-no_$(echo $sw | tr A-Z a-z) config="$sw=0"
                 printf '[ablation] building %s ... ' "$dir"
-                if ! make --no-print-directory -C phase2_1_batched $sw=0 >build/bench/cell.err 2>&1 ||
+                if ! make --no-print-directory -C phase2_1_batched $sw=0 >$tmp/cell.err 2>&1 ||
                     [ ! -f build/$dir/libsm.a ]; then
                     echo "does not build yet: left out"
                     continue
@@ -185,11 +192,11 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
             make --no-print-directory build/$dir/smbench >/dev/null || continue
             for t in phase1_pattern slab_mix; do
                 printf '[ablation] %s on %s ... ' "$config" $t
-                if row=$(build/$dir/smbench --name "$config" common/traces/$t.rep 2>build/bench/cell.err); then
-                    echo "$row" | awk -F, -v c="$config" '{ print c "," $2 "," $5 }' >>"$out/ablation.csv"
+                if row=$(build/$dir/smbench --name "$config" common/traces/$t.rep 2>$tmp/cell.err); then
+                    echo "$row" | awk -F, -v c="$config" '{ print c "," $2 "," $5 }' >>"$tmp/ablation.csv"
                     echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
                 else
-                    echo "FAILED: $(tail -n 1 build/bench/cell.err)"
+                    echo "FAILED: $(tail -n 1 $tmp/cell.err)"
                 fi
             done
         done
@@ -197,15 +204,20 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
 fi
 
 if [ "$mode" = compare ]; then
-    echo "allocator,ops,ns_per_op" >"$out/scaling.csv"
-    awk -F, 'NR > 1 && $2 ~ /^scale_/ { print $1 "," $3 "," $5 }' "$csv" >>"$out/scaling.csv"
+    echo "allocator,ops,ns_per_op" >"$tmp/scaling.csv"
+    awk -F, 'NR > 1 && $2 ~ /^scale_/ { print $1 "," $3 "," $5 }' "$csv" >>"$tmp/scaling.csv"
+    mv "$tmp/scaling.csv" "$out/scaling.csv"
+    [ -f "$tmp/ablation.csv" ] && mv "$tmp/ablation.csv" "$out/ablation.csv"
 fi
+cp "$csv" "$out/$csv_name"
 
-common/bench/table.sh results "$csv" "$status" "$out/callgrind.csv"
+cg_csv=$out/callgrind.csv
+[ $quick = 1 ] || [ "$mode" = bench ] && cg_csv=/dev/null # not measured by this run
+common/bench/table.sh results "$csv" "$status" "$cg_csv"
 end=$(date +%s)
 echo
 echo "== summary: $ok cells measured, $failed failed, $capped capped, in $((end - start)) s" \
     "on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load" \
     "average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$mode" = compare ] && echo "== CSVs: $out/compare.csv scaling.csv callgrind.csv ablation.csv"
-[ $failed = 0 ] || { echo "== failures: $log"; exit 1; }
+[ $failed = 0 ] || { cp "$log" build/bench/errors.log; echo "== failures: build/bench/errors.log"; exit 1; }

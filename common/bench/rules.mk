@@ -2,11 +2,14 @@
 #
 #   make compare [QUICK=1]     every phase present and glibc, jemalloc, mimalloc, tcmalloc on
 #                              the standard traces: checked, then timed; the table, the CSVs in
-#                              plots/data/, then `make plots` when the plots fragment has it
+#                              plots/data/, then `make plots` when the plots fragment has it.
+#                              QUICK=1 leaves out scale_1e5/1e6, callgrind and the ablation;
+#                              FULL=1 also runs the capped cells (phases 0-2 at 10^6, minutes)
 #   make phase2 bench          one phase (or several) on the standard traces, table only
 #   make phase2 bench TRACE=f.rep   the same on any .rep trace
-#   make callgrind             instructions per operation (valgrind's callgrind), deterministic:
-#   make phase2 callgrind      plots/data/callgrind.csv (all allocators) or the table (one phase)
+#   make callgrind             instructions per operation (valgrind's callgrind), deterministic,
+#                              every allocator: plots/data/callgrind.csv
+#   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv)
 #   make traces                regenerates common/traces/ with the seeded generator
 #   make bench-test            the benchmark's own tests (part of make test)
 
@@ -61,7 +64,7 @@ compare: bench-bins
 	else echo "compare: no plots target yet (plots/rules.mk): CSVs are in plots/data/"; fi
 
 bench: bench-bins
-	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(PHASES)
+	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),,--with-system) $(PHASES)
 
 callgrind: bench-bins
 	@$(BENCH_SRC)/compare.sh callgrind $(if $(SELECTED),--phases-only) $(PHASES)

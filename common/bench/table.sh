@@ -56,7 +56,13 @@ function add(a, t) {
     if (!(t in seen_t)) { seen_t[t] = 1; T[++nt] = t }
 }
 FILENAME == ARGV[1] { if (FNR > 1) ipo[$1, $2] = $3; next }
-FILENAME == ARGV[2] { add($1, $2); st[$1, $2] = $3; why[$1 "," $2] = $4; next }
+FILENAME == ARGV[3] {
+    add($1, $2); st[$1, $2] = $3
+    k = $3 " (" $2 "): " $4
+    if (!(k in notes)) order[++nn] = k
+    notes[k] = notes[k] (notes[k] == "" ? "" : ", ") short($1)
+    next
+}
 FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
 {
     add($1, $2)
@@ -137,8 +143,7 @@ END {
         }
         printf "\n"
     }
-    for (k in why) { split(k, p, ","); notes[st[p[1], p[2]] ": " why[k]] = 1 }
-    for (n in notes) print "\n" n
+    for (i = 1; i <= nn; i++) printf "\n%s -- %s\n", notes[order[i]], order[i]
     t = "slab_mix"
     if (have["phase1_bitmap", t] && have["phase2_slab", t]) {
         printf "\nThe seed, measured here on slab_mix: phase2_slab %.0fx slower per allocation than phase1_bitmap", cell("phase2_slab", t, "ns_per_alloc") / cell("phase1_bitmap", t, "ns_per_alloc")
@@ -146,4 +151,4 @@ END {
         if (have["phase2_1_batched", t]) printf "; phase2_1_batched %.1f ns per allocation with %s", cell("phase2_1_batched", t, "ns_per_alloc"), cell("phase2_1_batched", t, "sysalloc_per_1k_allocs")
         printf "\n"
     }
-}' "$callgrind" "$status" "$compare"
+}' "$callgrind" "$compare" "$status"
