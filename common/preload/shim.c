@@ -19,9 +19,10 @@
  *     where that thread no longer exists, starts with a fresh lock.
  *   - free preserves errno (POSIX 2024), and posix_memalign leaves it untouched.
  *
- * Environment, read at the first call:
- *   SM_STATS=1        at exit, one line on stderr with the phase's counters;
- *   SM_FAIL_AFTER=n   sysalloc succeeds n times, then fails: a clean out-of-memory test.
+ * Environment:
+ *   SM_STATS=1        at exit, one line on stderr with the phase's counters (read at load);
+ *   SM_FAIL_AFTER=n   sysalloc succeeds n times, then fails: a clean out-of-memory test (read
+ *                     at the first call).
  */
 #include "diag.h"
 #include "sm.h"
@@ -36,7 +37,7 @@
 #define EXPORT __attribute__((visibility("default")))
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-static int configured; /* the environment has been read; written under the lock */
+static int configured;    /* the environment has been read; written under the lock */
 static int stats_fd = -1; /* with SM_STATS=1: a copy of stderr, taken at load */
 
 /* Reads SM_FAIL_AFTER once; called under the lock, before the first call into the phase. */
@@ -192,8 +193,7 @@ __attribute__((constructor)) static void shim_init(void)
     /* Programs such as sort close stderr in an atexit handler, before the report is written:
      * keep a copy of it, out of the way of the program's own descriptors. */
     const char *v = getenv("SM_STATS");
-    if (v && v[0] == '1')
-        stats_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 200);
+    if (v && v[0] == '1') stats_fd = fcntl(STDERR_FILENO, F_DUPFD_CLOEXEC, 200);
 }
 
 static void stat_field(struct diag_line *l, const char *name, uint64_t v)

@@ -59,10 +59,8 @@ static unsigned char pattern(uint64_t seed, size_t i)
 static size_t random_size(uint64_t *rng)
 {
     uint64_t r = rng_next(rng);
-    if (r % 256 == 0)
-        return (r >> 8) % 300000;
-    if (r % 16 == 1)
-        return (r >> 8) % 8192;
+    if (r % 256 == 0) return (r >> 8) % 300000;
+    if (r % 16 == 1) return (r >> 8) % 8192;
     return (r >> 8) % 512;
 }
 
