@@ -40,6 +40,8 @@ SRCS := $(addprefix $(PHASE_DIR)/,$(PHASE_SRCS)) $(addprefix $(ROOT)/,$(REUSED_S
 OBJS := $(patsubst $(ROOT)/%.c,$(BUILD)/obj/%.o,$(SRCS))
 
 TEST_SRCS := $(wildcard $(COMMON)/tests/*.c) $(wildcard $(PHASE_DIR)/tests/*.c)
+# The fuzzer's interpreter, so that the suite replays the kept fuzz inputs (common/fuzz).
+TEST_SRCS += $(COMMON)/fuzz/sm_ops.c $(COMMON)/fuzz/test_replay.c
 TEST_OBJS := $(patsubst $(ROOT)/%.c,$(BUILD)/obj/%.o,$(TEST_SRCS))
 
 .PHONY: all test
