@@ -6,11 +6,15 @@
  *   SM_PRELOAD      the absolute path of its build/<phase>/libsm_preload.so
  *   SM_PRELOAD_BIN  the folder holding stress and shimcheck (build/preload)
  *
- * Each program runs twice on the same input, on the system allocator and on the phase, and the
- * two outputs must be identical byte for byte.  phase2_slab maps once per allocation and may
- * run out of mappings (vm.max_map_count): there the program may instead end with a clean
- * out-of-memory error (a message, a failing exit status), never a signal.  Inputs are generated
- * here, deterministically, in a temporary folder.
+ * Each program (sort, perl, sqlite3, gcc) runs twice on the same input, on the system allocator
+ * and on the phase, and the two outputs must be identical byte for byte.  phase2_slab maps once
+ * per allocation and may run out of mappings (vm.max_map_count): there the program may instead
+ * end with a clean out-of-memory error (a message, a failing exit status), never a signal.  (On
+ * Linux it does not, in practice: neighbouring anonymous mappings merge into one area.)  So the
+ * clean out-of-memory path is also forced on every phase, with SM_FAIL_AFTER.  Then: the thread
+ * stress (stress.c) and its control, the C library's contract (shimcheck.c), and sysalloc's
+ * count of mappings against strace's.  Inputs are generated here, deterministically, in a
+ * temporary folder.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -369,7 +373,7 @@ Test(preload, invalid_free_aborts_with_the_message)
     cr_assert(strstr(r.err, "sm_free(): invalid pointer 0x"), "stderr: %.300s", r.err);
 }
 
-/* strace -c's count of mmap calls, or -1; `strace -o file` writes the table there. */
+/* strace -c's count of calls to syscall, or -1; `strace -o file` writes the table there. */
 static long strace_calls(const char *table, const char *syscall)
 {
     char *text = slurp(table, NULL);
