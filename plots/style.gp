@@ -23,6 +23,9 @@ helper_cmd(helper, opts, csv) = "awk -f '" . here . "/" . helper . "' -v order='
                                . "' " . opts . " '" . csv . "'"
 table(helper, opts, csv) = "< " . helper_cmd(helper, opts, csv)
 linetypes(helper, opts, csv) = system(helper_cmd(helper, opts . " -v linetypes=1", csv))
+# The number of clusters (rows) of a pivot.awk table: past 7 the trace names are slanted so that
+# they do not run into each other at 900 pixels.
+clusters(opts, csv) = int(system(helper_cmd("pivot.awk", opts, csv) . " | wc -l")) - 1
 
 set terminal pngcairo size 900,500 noenhanced font "Sans,10"
 set encoding utf8
