@@ -2,8 +2,8 @@
 # compare.sh - runs the benchmark driver over allocators and traces; called by rules.mk.
 #
 #   compare.sh compare [--quick] PHASE...    every phase given and the four system
-#       allocators on the standard traces; writes plots/data/{compare,scaling,callgrind,
-#       ablation}.csv and prints the tables (the full run adds callgrind on the seed's two
+#       allocators on the standard traces and any other .rep in common/traces/; writes
+#       plots/data/{compare,scaling,callgrind,ablation}.csv and prints the tables (the full run adds callgrind on the seed's two
 #       traces and the phase2_1 ablation; --quick leaves out those and scale_1e5/1e6)
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
@@ -64,19 +64,23 @@ if [ $with_system = 1 ]; then
     done
 fi
 
+name_of() { basename "$1" .rep | sed 's/\..*//'; }
+
 traces=()
 if [ -n "$trace" ]; then
     traces=("$trace")
 else
-    for t in phase1_pattern slab_mix binary coalescing random realloc-heavy scale_1e3 \
-        scale_1e4 scale_1e5; do
+    standard="phase1_pattern slab_mix binary coalescing random realloc-heavy scale_1e3 scale_1e4 scale_1e5"
+    for t in $standard; do
         [ $quick = 1 ] && [ $t = scale_1e5 ] && continue
         traces+=("common/traces/$t.rep")
     done
     [ $quick = 0 ] && traces+=("build/traces/scale_1e6.rep")
+    # Any other trace dropped into common/traces/ (make record, a CS:APP trace) runs too.
+    for t in common/traces/*.rep; do
+        [[ " $standard " == *" $(name_of "$t") "* ]] || traces+=("$t")
+    done
 fi
-
-name_of() { basename "$1" .rep | sed 's/\..*//'; }
 
 # run LABEL BINARY PRELOAD [smbench options] TRACE: one driver process.
 run() {
