@@ -6,15 +6,15 @@
  *   SM_PRELOAD      the absolute path of its build/<phase>/libsm_preload.so
  *   SM_PRELOAD_BIN  the folder holding stress and shimcheck (build/preload)
  *
- * Each program (sort, perl, sqlite3, gcc) runs twice on the same input, on the system allocator
- * and on the phase, and the two outputs must be identical byte for byte.  phase2_slab maps once
- * per allocation and may run out of mappings (vm.max_map_count): there the program may instead
- * end with a clean out-of-memory error (a message, a failing exit status), never a signal.  (On
- * Linux it does not, in practice: neighbouring anonymous mappings merge into one area.)  So the
- * clean out-of-memory path is also forced on every phase, with SM_FAIL_AFTER.  Then: the thread
- * stress (stress.c) and its control, the C library's contract (shimcheck.c), and sysalloc's
- * count of mappings against strace's.  Inputs are generated here, deterministically, in a
- * temporary folder.
+ * Each program (sort, perl, sqlite3, gcc, xz with two threads) runs twice on the same input, on the
+ * system allocator and on the phase, and the two outputs must be identical byte for byte.
+ * phase2_slab maps once per allocation and may run out of mappings (vm.max_map_count): there the
+ * program may instead end with a clean out-of-memory error (a message, a failing exit status),
+ * never a signal.  (On Linux it does not, in practice: neighbouring anonymous mappings merge into
+ * one area.)  So the clean out-of-memory path is also forced on every phase, with SM_FAIL_AFTER.
+ * Then: the thread stress (stress.c) and its control, the C library's contract (shimcheck.c), and
+ * sysalloc's count of mappings against strace's.  Inputs are generated here, deterministically, in
+ * a temporary folder.
  */
 #include <criterion/criterion.h>
 #include <errno.h>
@@ -265,6 +265,14 @@ Test(preload, gcc_compiles_a_file)
     const char *src = make_c_source(40);
     char *argv[] = {"gcc", "-O2", "-S", "-o", "-", (char *) src, NULL};
     same_output("gcc", argv, NULL);
+}
+
+/* A threaded real program: two compressing threads allocating at once, through the lock. */
+Test(preload, xz_compresses_with_two_threads)
+{
+    const char *text = make_text(120000);
+    char *argv[] = {"xz", "-T2", "-1", "--block-size=256KiB", "-c", (char *) text, NULL};
+    same_output("xz -T2", argv, NULL);
 }
 
 /* 80000 small strings alive at once: on phase2, more mappings than vm.max_map_count (65530)
