@@ -55,8 +55,12 @@ static inline char *granules_of(const struct pool *pool)
     return (char *) pool + POOL_META;
 }
 
-static struct pool **pools; /* every pool, sorted by address; its own sysalloc mapping */
-static size_t npools, pools_capacity;
+/* Every pool, sorted by address.  The first 64 entries (64 MiB of pools) live in first_pools, so
+ * a small heap costs exactly one sysalloc call per pool; beyond that, a mapping that doubles. */
+#define FIRST_POOLS 64
+static struct pool *first_pools[FIRST_POOLS];
+static struct pool **pools = first_pools;
+static size_t npools, pools_capacity = FIRST_POOLS;
 static struct pool *current; /* served the last allocation; tried first */
 static size_t empty_pools;   /* pools with used_granules == 0 */
 static uint64_t allocations;
@@ -104,13 +108,11 @@ int pool_owns(const void *p)
 static int pools_reserve(void)
 {
     if (npools < pools_capacity) return 1;
-    size_t capacity = pools_capacity ? 2 * pools_capacity : 4096 / sizeof *pools;
+    size_t capacity = 2 * pools_capacity;
     struct pool **bigger = sysalloc(capacity * sizeof *pools);
     if (!bigger) return 0;
-    if (pools) {
-        memcpy(bigger, pools, npools * sizeof *pools);
-        sysfree(pools, pools_capacity * sizeof *pools);
-    }
+    memcpy(bigger, pools, npools * sizeof *pools);
+    if (pools != first_pools) sysfree(pools, pools_capacity * sizeof *pools);
     pools = bigger;
     pools_capacity = capacity;
     return 1;
@@ -373,9 +375,10 @@ void pool_teardown(void)
 {
     for (size_t k = 0; k < npools; k++)
         sysfree(pools[k], POOL_MAP);
-    if (pools) sysfree(pools, pools_capacity * sizeof *pools);
-    pools = NULL;
-    npools = pools_capacity = empty_pools = 0;
+    if (pools != first_pools) sysfree(pools, pools_capacity * sizeof *pools);
+    pools = first_pools;
+    pools_capacity = FIRST_POOLS;
+    npools = empty_pools = 0;
     current = NULL;
     allocations = 0;
 }

@@ -183,3 +183,27 @@ Test(pool, pointers_into_free_granules_abort)
     cr_assert(dies_with_abort(free_it, p, "sm_free(): invalid pointer"), "freed: %s",
               child_report());
 }
+
+Test(pool, many_pools_are_found_by_address)
+{
+    /* 4 largest blocks fill a pool: 300 of them need 75 pools, past the 64 kept in place. */
+    static char *big[300];
+    for (int k = 0; k < 300; k++) {
+        big[k] = sm_malloc(POOL_MAX_REQUEST);
+        cr_assert_not_null(big[k]);
+    }
+    cr_assert_eq(stats().pool_allocations, 300);
+    cr_assert_eq(sm_check(), 0);
+    for (int k = 0; k < 300; k++) {
+        cr_assert(pool_owns(big[k]) && pool_owns(big[k] + POOL_MAX_REQUEST - 1), "block %d", k);
+        cr_assert_eq(sm_usable_size(big[k]), POOL_MAX_REQUEST);
+    }
+    for (int k = 0; k < 300; k += 2)
+        sm_free(big[k]);
+    cr_assert_eq(sm_check(), 0);
+    for (int k = 1; k < 300; k += 2)
+        sm_free(big[k]);
+    cr_assert_eq(sm_check(), 0);
+    sm_teardown();
+    cr_assert_eq(stats().bytes_mapped, 0);
+}
