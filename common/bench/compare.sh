@@ -3,8 +3,9 @@
 #
 #   compare.sh compare [--quick] PHASE...    every phase given and the four system
 #       allocators on the standard traces and any other .rep in common/traces/; writes
-#       plots/data/{compare,scaling,callgrind,ablation}.csv and prints the tables (the full run adds callgrind on the seed's two
-#       traces and the phase2_1 ablation; --quick leaves out those and scale_1e5/1e6)
+#       plots/data/{compare,scaling,callgrind,ablation}.csv and prints the tables (the full
+#       run adds callgrind on the seed's two traces and the phase2_1 ablation; --quick leaves
+#       out those and scale_1e5/1e6)
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
