@@ -61,7 +61,8 @@ $(BUILD)/libsm.so: $(OBJS)
 $(BUILD)/test_sm: $(TEST_OBJS) $(BUILD)/libsm.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libsm.a -lcriterion $(LDFLAGS)
 
-test: $(BUILD)/test_sm
+# libsm.so too: test_badptr.c loads it as a second, foreign heap.
+test: $(BUILD)/test_sm $(BUILD)/libsm.so
 	$(SAN_ENV) $(BUILD)/test_sm $(TEST_ARGS)
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)
