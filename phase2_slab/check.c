@@ -18,10 +18,8 @@ static int check_record(const SM_AllocationEnhanced *m, uint64_t *slab_live)
     if (m->size > m->usable) return check_failed("record: usable size below the size asked for");
     if (m->source == FROM_SLAB) {
         struct slab *s = slab_find(p);
-        if (!s || s->size_class != m->size_class || !slab_is_object_start(s, p))
-            return check_failed("record: slab block is not an object of its class");
-        if ((size_t) (p - s->base) / size_class_bytes[s->size_class] >= s->carved)
-            return check_failed("record: slab block was never carved");
+        if (!s || s->size_class != m->size_class || !slab_is_carved_object(s, p))
+            return check_failed("record: slab block is not a carved object of its class");
         if (m->usable != size_class_bytes[m->size_class])
             return check_failed("record: slab block's usable size is not its class size");
         slab_live[m->size_class]++;

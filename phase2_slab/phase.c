@@ -119,10 +119,9 @@ static SM_AllocationEnhanced *record_of(const void *ptr, const char *func)
     if (!s && !pool_owns(ptr) && !bigblock_owns(ptr))
         sm_bad_pointer(func, "invalid pointer", ptr); /* not our memory at all */
     SM_AllocationEnhanced *m = meta_index_find(ptr);
-    if (!m) {
-        int freed_object = s && slab_is_object_start(s, ptr);
-        sm_bad_pointer(func, freed_object ? "double free" : "invalid pointer", ptr);
-    }
+    if (!m) /* a carved object with no record has been freed already */
+        sm_bad_pointer(func, s && slab_is_carved_object(s, ptr) ? "double free" : "invalid pointer",
+                       ptr);
     return m;
 }
 

@@ -76,6 +76,12 @@ int slab_is_object_start(const struct slab *s, const void *p)
     return offset % size == 0 && offset / size < slab_caches[s->size_class]->per_slab;
 }
 
+int slab_is_carved_object(const struct slab *s, const void *p)
+{
+    size_t offset = (size_t) ((const char *) p - s->base);
+    return slab_is_object_start(s, p) && offset / size_class_bytes[s->size_class] < s->carved;
+}
+
 /* ---- slabs and caches ------------------------------------------------------------------ */
 
 /* Maps a new slab for cache c and makes it the newest.  -1 with errno = ENOMEM, nothing
@@ -165,11 +171,8 @@ static int check_free_list(int c)
     uint64_t n = 0;
     for (void *obj = cache->free_objects; obj;) {
         struct slab *s = slab_find(obj);
-        if (!s || s->size_class != c || !slab_is_object_start(s, obj))
-            return check_failed(
-                "slab: free list holds something that is not an object of its class");
-        if ((size_t) ((char *) obj - s->base) / cache->object_size >= s->carved)
-            return check_failed("slab: free list holds an object never carved");
+        if (!s || s->size_class != c || !slab_is_carved_object(s, obj))
+            return check_failed("slab: free list holds what is not a carved object of its class");
         if (++n > cache->free_count)
             return check_failed("slab: free list longer than free_count (a cycle?)");
         SM_VG_OPEN(obj, sizeof(void *));

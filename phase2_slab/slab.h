@@ -68,6 +68,9 @@ struct slab *slab_find(const void *p);
 /* Whether p is the first byte of an object of slab s. */
 int slab_is_object_start(const struct slab *s, const void *p);
 
+/* Whether p is the first byte of an object of slab s that has been handed out at least once. */
+int slab_is_carved_object(const struct slab *s, const void *p);
+
 int slab_check(void);
 
 /* Unmaps every slab, descriptor, cache and the directory. */
