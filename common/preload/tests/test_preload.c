@@ -412,12 +412,15 @@ struct counts {
     long mmap, munmap, sysalloc, sysfree;
 };
 
-/* perl building a hash of `keys` entries, under strace, with SM_STATS=1. */
-static struct counts traced_perl(int keys)
+/* perl building a hash of `keys` entries and `big` strings of 4 MB, each freed before the next
+ * (a mapping of their own in every phase), under strace, with SM_STATS=1. */
+static struct counts traced_perl(int keys, int big)
 {
-    char script[160], preload[4200];
+    char script[200], preload[4200];
     snprintf(script, sizeof script,
-             "my %%h; $h{$_} = 'z' x ($_ %% 200) for 1..%d; print scalar(keys %%h)", keys);
+             "my %%h; $h{$_} = 'z' x ($_ %% 200) for 1..%d;"
+             " for (1..%d) { my $s = 'q' x 4000000; $h{big} = length $s } print scalar(keys %%h)",
+             keys, big);
     snprintf(preload, sizeof preload, "LD_PRELOAD=%s", shim());
     const char *table = in_dir("strace.txt");
     char *argv[] = {"strace",     "-f",           "-c", "-e",    "trace=mmap,munmap",
@@ -436,19 +439,22 @@ static struct counts traced_perl(int keys)
  * Every mapping the phase makes goes through sysalloc, and sysalloc counts each one.  strace
  * also counts the mappings of the dynamic loader (the shared libraries, perl's own, the
  * shim), the same in every run of the same program: measured with a nearly empty hash, that
- * number plus sysalloc's count must equal strace's, exactly, for a large one.
+ * number plus sysalloc's count must equal strace's, exactly, for a large hash and three big
+ * strings (so that every phase maps and unmaps more).
  */
 Test(preload, sysalloc_counts_what_strace_counts)
 {
-    struct counts small = traced_perl(10), large = traced_perl(5000);
+    struct counts small = traced_perl(10, 0), large = traced_perl(5000, 3);
     long loader_mmaps = small.mmap - small.sysalloc, loader_munmaps = small.munmap - small.sysfree;
     cr_assert_gt(large.sysalloc, small.sysalloc, "the large run mapped nothing more");
+    cr_assert_gt(large.sysfree, small.sysfree, "the large run unmapped nothing more");
     cr_assert_eq(large.mmap, loader_mmaps + large.sysalloc,
                  "strace counted %ld mmap calls, sysalloc %ld (+ %ld by the loader)", large.mmap,
                  large.sysalloc, loader_mmaps);
     cr_assert_eq(large.munmap, loader_munmaps + large.sysfree,
                  "strace counted %ld munmap calls, sysfree %ld (+ %ld by the loader)", large.munmap,
                  large.sysfree, loader_munmaps);
-    cr_log_info("%s: perl, 5000 keys: mmap %ld = %ld by sysalloc + %ld by the loader; munmap %ld",
+    cr_log_info("%s: perl, 5000 keys and three 4 MB strings: mmap %ld = %ld by sysalloc + %ld by "
+                "the loader; munmap %ld",
                 getenv("SM_PHASE"), large.mmap, large.sysalloc, loader_mmaps, large.munmap);
 }
