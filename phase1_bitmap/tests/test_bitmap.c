@@ -171,3 +171,17 @@ Test(bitmap, prev_one_searches_down_to_its_floor)
     cr_assert_eq(bitmap_prev_one(map, 0, 5), BITMAP_NONE);
     cr_assert_eq(bitmap_prev_one(map, 7, 7), BITMAP_NONE, "an empty range");
 }
+
+Test(bitmap, long_run_starting_inside_the_word_before_a_free_word)
+{
+    /* A short hole first, then a run of 100 from bit 100: its first 28 bits are the top of word
+     * 1, then the whole of word 2, then 8 bits of word 3.  The search for n >= 128 jumps to the
+     * free word 2 and must back up to bit 100, not start at 128. */
+    memset(map, 0xff, sizeof map);
+    bitmap_clear_range(map, 10, 10);
+    bitmap_clear_range(map, 100, 100);
+    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 100, 1), 100);
+    bitmap_clear_range(map, 200, 40); /* now 140 long: a long run, found by the jump */
+    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 140, 1), 100);
+    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 141, 1), BITMAP_NONE);
+}
