@@ -27,11 +27,10 @@ static size_t next_long_hole(const uint64_t *map, size_t nbits, size_t i)
     while (w < words && map[w] != 0)
         w++;
     if (w >= words) return nbits;
+    /* The free bits at the top of word w - 1 (all 64 when it is the partly searched word holding
+     * i and free) belong to the same run. */
     size_t start = w * 64;
-    if (w > 0 && map[w - 1] != 0)
-        start -= (size_t) __builtin_clzll(map[w - 1]);
-    else if (w > 0)
-        start -= 64;
+    if (w > 0) start -= map[w - 1] ? (size_t) __builtin_clzll(map[w - 1]) : 64;
     return start > i ? start : i;
 }
 
