@@ -65,6 +65,17 @@ if [ $with_system = 1 ]; then
     done
 fi
 
+# why_failed STATUS: one line for a cell that failed, from its exit status and stderr.
+why_failed() {
+    local last
+    last=$(tail -n 1 "$tmp/cell.err" | tr ',' ';')
+    if [ "$1" -gt 128 ]; then
+        echo "crashed (signal $(($1 - 128))) ${last}"
+    else
+        echo "${last:-exit status $1}"
+    fi
+}
+
 name_of() { basename "$1" .rep | sed 's/\..*//'; }
 
 traces=()
@@ -125,7 +136,7 @@ if [ "$mode" != callgrind ]; then
                 echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
                 ok=$((ok + 1))
             else
-                msg=$(tail -n 1 $tmp/cell.err | tr ',' ';')
+                msg=$(why_failed $?)
                 echo "$label,$tn,FAILED,$msg" >>"$status"
                 echo "FAILED: $msg"
                 cat $tmp/cell.err >>"$log"
@@ -156,7 +167,7 @@ callgrind_cells() {
                     >>"$tmp/callgrind.csv"
                 tail -n 1 "$tmp/callgrind.csv" | awk -F, '{ print $3 " instructions/op" }'
             else
-                echo "FAILED: $(tail -n 1 $tmp/cell.err)"
+                echo "FAILED: $(why_failed $?)"
                 cat $tmp/cell.err >>"$log"
             fi
         done
@@ -201,7 +212,7 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
                     echo "$row" | awk -F, -v c="$config" '{ print c "," $2 "," $5 }' >>"$tmp/ablation.csv"
                     echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
                 else
-                    echo "FAILED: $(tail -n 1 $tmp/cell.err)"
+                    echo "FAILED: $(why_failed $?)"
                 fi
             done
         done

@@ -98,7 +98,7 @@ function row(label, t, what,    i, a, s) {
     printf "\n"
 }
 function seed_table(t,    i, any) {
-    for (i = 1; i <= na; i++) if (have[A[i], t] || (A[i], t) in st) any = 1
+    for (i = 1; i <= na; i++) if (have[A[i], t]) any = 1
     if (!any) return
     for (i = 1; i <= na; i++) if (have[A[i], t]) { ops = cell(A[i], t, "ops"); allocs = cell(A[i], t, "allocs") }
     printf "\n%s: %s allocations, %s operations, the same trace in the same mode for every allocator\n\n", t, allocs, ops
@@ -148,7 +148,7 @@ END {
     if (have["phase1_bitmap", t] && have["phase2_slab", t]) {
         printf "\nThe seed, measured here on slab_mix: phase2_slab %.0fx slower per allocation than phase1_bitmap", cell("phase2_slab", t, "ns_per_alloc") / cell("phase1_bitmap", t, "ns_per_alloc")
         printf " (%s vs %s sysalloc calls per 1k allocations)", cell("phase2_slab", t, "sysalloc_per_1k_allocs"), cell("phase1_bitmap", t, "sysalloc_per_1k_allocs")
-        if (have["phase2_1_batched", t]) printf "; phase2_1_batched %.1f ns per allocation with %s", cell("phase2_1_batched", t, "ns_per_alloc"), cell("phase2_1_batched", t, "sysalloc_per_1k_allocs")
+        if (have["phase2_1_batched", t]) printf "; phase2_1_batched: %.1f ns per allocation, %s sysalloc calls per 1k", cell("phase2_1_batched", t, "ns_per_alloc"), cell("phase2_1_batched", t, "sysalloc_per_1k_allocs")
         printf "\n"
     }
 }' "$callgrind" "$compare" "$status"
