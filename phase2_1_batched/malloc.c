@@ -2,10 +2,11 @@
  * malloc.c - phase2_1, the corrected slab allocator: the phase.h entry points.
  *
  * The hybrid (HYBRID, the seed's "slab for tiny allocations, pool for larger"):
- *   size <= SLAB_MAX (1 KiB)          a slab block of the size's class;
+ *   size <= SLAB_MAX (4 KiB)           a slab block of the size's class;
  *   size <= POOL_MAX_REQUEST (256 KiB) phase1's bitmap pool (linked from phase1_bitmap/);
  *   larger                             a mapping of its own (common/bigblock).
- * With HYBRID=0 (phase2's split) slabs serve up to 4 KiB and everything larger gets a mapping.
+ * With HYBRID=0 (the seed's pure slab allocator) there is no pool: everything above SLAB_MAX
+ * gets a mapping of its own, one sysalloc per block.
  *
  * The fast paths (FAST_PATH) are the two functions a program calls millions of times:
  * phase_malloc pops from the current slab of the class and phase_free pushes onto the slab the

@@ -3,7 +3,9 @@
  *
  * Classes are 16 bytes apart up to 128, then four per doubling (160, 192, 224, 256, 320, ...),
  * so a block wastes at most 25% of itself to rounding (16% on average for random sizes).
- * Every power of two up to SLAB_MAX is a class, which is what memalign relies on.
+ * Every power of two up to SLAB_MAX is a class, which is what memalign relies on.  The classes
+ * go up to a page (4 KiB, four blocks a slab): most requests of real programs and of the
+ * standard traces are below that, and a pop from a slab is cheaper than a bitmap search.
  *
  * With FAST_PATH the class of a size is one load from class_of_granule, indexed by the size in
  * 16-byte granules; without it (phase2's way) the class is found by walking class_size.
@@ -11,12 +13,9 @@
 #include "slab.h"
 
 const uint32_t class_size[NCLASSES] = {
-    16,   32,   48,   64,   80,   96,   112,  128, /* 16 apart */
-    160,  192,  224,  256,                         /* four per doubling from here on */
-    320,  384,  448,  512,  640,  768,  896,  1024,
-#if !HYBRID
-    1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096,
-#endif
+    16,  32,  48,  64,  80,  96,  112, 128, /* 16 apart */
+    160, 192, 224, 256,                     /* four per doubling from here on */
+    320, 384, 448, 512, 640, 768, 896, 1024, 1280, 1536, 1792, 2048, 2560, 3072, 3584, 4096,
 };
 
 uint8_t class_of_granule[SLAB_MAX / 16 + 1];

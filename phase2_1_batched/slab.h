@@ -3,7 +3,7 @@
  * that the fast paths in malloc.c are made of.
  *
  * Glossary
- *   class    a block size served by slabs: 16, 32, ... SLAB_MAX bytes (size_class.c).
+ *   class    a block size served by slabs: 16, 32, ... SLAB_MAX (4 KiB) bytes (size_class.c).
  *   slab     SLAB_SIZE bytes cut into equal blocks of one class.  Its descriptor (struct slab)
  *            lives outside it, so the slab itself is nothing but blocks.
  *   region   one sysalloc mapping: a struct region, the descriptors of its slabs, then the
@@ -48,7 +48,7 @@
 #define FAST_PATH 1 /* 0: class found by a linear search, every allocation through a call */
 #endif
 #ifndef HYBRID
-#define HYBRID 1 /* 0: slabs up to 4 KiB, everything larger straight to sysalloc */
+#define HYBRID 1 /* 0: no pool: everything above SLAB_MAX straight to sysalloc */
 #endif
 
 #define likely(x)   __builtin_expect(!!(x), 1)
@@ -57,15 +57,10 @@
 #define SLAB_SHIFT 14
 #define SLAB_SIZE  ((size_t) 1 << SLAB_SHIFT) /* 16 KiB */
 #define PAGE       ((size_t) 4096)
-#if HYBRID
-#define SLAB_MAX ((size_t) 1024) /* tiny sizes; the bitmap pool takes the middle ones */
-#define NCLASSES 20
-#else
-#define SLAB_MAX ((size_t) 4096) /* phase2: slabs for everything up to a page */
-#define NCLASSES 28
-#endif
-#define NO_CLASS 0xFF /* the class of a slab that is free, waiting for reuse */
-#define FREE_KEY ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
+#define SLAB_MAX   ((size_t) 4096) /* up to a page; HYBRID: the pool from here to 256 KiB */
+#define NCLASSES   28
+#define NO_CLASS   0xFF /* the class of a slab that is free, waiting for reuse */
+#define FREE_KEY   ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
 
 #if !BATCH_METADATA
 typedef struct SM_AllocationEnhanced SM_AllocationEnhanced;

@@ -29,7 +29,7 @@ static void wave(uint64_t seed)
     static unsigned char *p[WAVE];
     uint64_t rng = seed;
     for (int i = 0; i < WAVE; i++) {
-        size_t size = rng_next(&rng) % (i % 8 ? 1024 : 4096);
+        size_t size = rng_next(&rng) % (i % 8 ? 1024 : 10000);
         p[i] = sm_malloc(size);
         cr_assert_not_null(p[i]);
         memset(p[i], 0x5A, size);
@@ -96,14 +96,15 @@ Test(phase2_1, first_allocation_maps_one_region_when_lazy)
 
 Test(phase2_1, middle_sizes_go_to_the_pool_when_hybrid)
 {
-    void *p = sm_malloc(3000);
+    void *p = sm_malloc(10000);
     struct sm_stats s;
     sm_stats(&s);
+    cr_assert_eq(s.slab_allocations, 0, "slabs stop at SLAB_MAX");
 #if HYBRID
     cr_assert_eq(s.pool_allocations, 1);
-    cr_assert_eq(s.slab_allocations, 0);
+    cr_assert_eq(s.large_allocations, 0);
 #else
-    cr_assert_eq(s.slab_allocations, 1, "HYBRID=0: slabs up to 4 KiB");
+    cr_assert_eq(s.large_allocations, 1, "HYBRID=0: a mapping of its own");
 #endif
     sm_free(p);
 }
