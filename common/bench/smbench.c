@@ -144,7 +144,7 @@ static int measure(const struct trace *t, const struct options *o, const char *w
 static void print_row(const struct trace *t, const char *who, const struct result *r)
 {
     const char *info = getenv("SM_INFO"); /* the same rule as sysalloc.c */
-    int system = &bench_system_adapter != NULL;
+    int is_system = &bench_system_adapter != NULL;
     double ops = t->num_ops ? (double) t->num_ops : 1, allocs = t->allocs ? (double) t->allocs : 1;
     const struct sm_stats *s = &r->cold;
 
@@ -152,7 +152,7 @@ static void print_row(const struct trace *t, const char *who, const struct resul
            (unsigned long long) t->allocs, r->median_ns / ops, r->min_ns / ops, r->max_ns / ops,
            r->median_ns / allocs, r->median_ns / 1e3,
            r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
-    if (system)
+    if (is_system)
         printf(",,,%llu,,,,,,,", (unsigned long long) t->peak_live_bytes);
     else {
         uint64_t lookups = s->cache_hits + s->cache_misses;
