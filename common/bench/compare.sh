@@ -131,9 +131,11 @@ if [ "$mode" != callgrind ]; then
                 capped=$((capped + 1))
                 continue
             fi
+            t0=$EPOCHREALTIME
             if row=$(run "$label" "$bin" "$pre" "$t" 2>$tmp/cell.err); then
                 echo "$row" >>"$csv"
-                echo "$row" | awk -F, '{ printf "%.1f ns/op\n", $5 }'
+                echo "$row" | awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" \
+                    '{ printf "%.1f ns/op (cell took %.1f s)\n", $5, t1 - t0 }'
                 ok=$((ok + 1))
             else
                 msg=$(why_failed $?)
