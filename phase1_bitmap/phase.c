@@ -7,8 +7,8 @@
  * of their own (common/bigblock.c).  A pointer is told apart by pool_owns(), a binary search
  * over the pools' addresses that reads nothing at the pointer.
  *
- * Cost per call: malloc about 60 instructions in the common case (README.md has the measured
- * figure), free about as much plus one word per 64 granules of the block.
+ * Cost per call, measured with callgrind on the phase1_pattern trace: phase_malloc about 110
+ * instructions, phase_free about 140 (one word more per 64 granules of the block).
  */
 #include "bigblock.h"
 #include "diag.h"
