@@ -19,6 +19,7 @@
  */
 #include "bigblock.h"
 #include "diag.h"
+#include "map_limit.h"
 #include "meta_index.h"
 #include "metadata.h"
 #include "phase.h"
@@ -48,6 +49,7 @@ static uint64_t now_ns(void)
 static int start_up(void)
 {
     uint64_t t0 = now_ns();
+    map_limit_init();
     if (slab_init_all() != 0) return -1;
     if (meta_index_reserve() != 0) {
         slab_teardown();
@@ -86,6 +88,10 @@ static void *place(SM_AllocationEnhanced *m, size_t size, size_t align)
 static void *allocate(size_t size, size_t align, size_t *usable)
 {
     if (!initialized && start_up() != 0) return NULL;
+    if (map_limit_reached()) { /* see map_limit.h: better NULL now than an abort in free */
+        errno = ENOMEM;
+        return NULL;
+    }
     if (meta_index_reserve() != 0) return NULL;
     /* One mmap per allocation: see lab 2.  (meta_new is a sysalloc of one record.) */
     SM_AllocationEnhanced *m = meta_new();

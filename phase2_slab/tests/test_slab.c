@@ -12,7 +12,10 @@
 
 #include <criterion/criterion.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 /* The classes phase2 documents (size_class.h), written out again here as the specification. */
 static const size_t classes[11] = {16, 32, 64, 96, 128, 192, 256, 384, 512, 768, 1024};
@@ -292,4 +295,64 @@ Test(badptr, slab_pointers_are_told_apart)
               child_report());
     cr_assert(!dies_with_abort(free_it, p, "sm_free(): "), "the valid free is the control");
     sm_free(p);
+}
+
+/* Fills the heap with 16-byte blocks until sm_malloc refuses; returns how many it served. */
+static size_t fill_until_refused(void **p, size_t max)
+{
+    size_t n = 0;
+    for (errno = 0; n < max; n++) {
+        p[n] = sm_malloc(16);
+        if (!p[n]) break;
+    }
+    cr_assert_lt(n, max, "sm_malloc never refused (%zu live blocks)", n);
+    cr_assert_eq(errno, ENOMEM);
+    return n;
+}
+
+/* Frees every other block: the record pages left form as many separate areas as blocks. */
+static void free_every_other(void **p, size_t n)
+{
+    for (size_t i = 0; i < n; i += 2) {
+        sm_free(p[i]);
+        p[i] = NULL;
+    }
+    cr_assert_eq(sm_check(), 0);
+}
+
+Test(mappings, a_small_map_limit_from_the_environment_is_respected)
+{
+    static void *p[4000];
+    setenv("SM_MAX_MAP_COUNT", "3000", 1); /* read at start-up: 3000 - 1024 mappings allowed */
+    size_t n = fill_until_refused(p, 4000);
+    struct sysalloc_counters c;
+    sysalloc_counters(&c);
+    cr_assert_eq(c.calls - c.frees, 3000 - 1024, "the budget is used up exactly");
+    cr_assert_gt(n, 1900, "start-up takes only a few dozen mappings; %zu blocks", n);
+    free_every_other(p, n);
+    void *again = sm_malloc(16);
+    cr_assert_not_null(again, "freeing gave mappings back");
+    sm_free(again);
+    for (size_t i = 0; i < n; i++)
+        sm_free(p[i]);
+    cr_assert_eq(sm_check(), 0);
+}
+
+Test(mappings, the_kernel_limit_refuses_allocations_not_frees, .timeout = 120)
+{
+    /* Without the budget, freeing every other of 65,000 live blocks split the merged record
+     * areas past vm.max_map_count: munmap failed and sysfree aborted. */
+    static void *p[70000];
+    int fd = open("/proc/sys/vm/max_map_count", O_RDONLY);
+    char buf[32] = {0};
+    ssize_t got = fd >= 0 ? read(fd, buf, sizeof buf - 1) : -1;
+    if (fd >= 0) close(fd);
+    if (got <= 0 || atol(buf) > 65530)
+        cr_skip_test("vm.max_map_count is %s: this test needs the default 65530 or less", buf);
+    size_t n = fill_until_refused(p, 70000);
+    cr_assert_gt(n, 60000, "%zu live blocks before the limit", n);
+    free_every_other(p, n);
+    for (size_t i = 0; i < n; i++)
+        sm_free(p[i]);
+    cr_assert_eq(sm_check(), 0);
 }
