@@ -8,7 +8,7 @@
  * It is also the one place that tells memcheck about blocks (sm_valgrind.h): registered with
  * the size asked for right after the phase hands them out, unregistered right after the phase
  * takes them back, so every phase gets leak, overflow and use-after-free reports for free.
- * Outside Valgrind that costs one load and one branch per call.
+ * Outside memcheck (natively, or under callgrind) that costs one load and one branch per call.
  */
 #include "sm.h"
 #include "phase.h"
@@ -28,7 +28,7 @@ static void *no_memory(void)
 }
 
 /*
- * Memcheck's view of the blocks (sm_valgrind.h), one load and one branch outside Valgrind.
+ * Memcheck's view of the blocks (sm_valgrind.h), one load and one branch outside memcheck.
  * Macros rather than functions, so that memcheck's stacks ("alloc'd at", "free'd at") start at
  * the sm_* function the program called instead of at a helper.
  *
@@ -129,7 +129,7 @@ void *sm_realloc(void *ptr, size_t size)
     counted.reallocs++;
     if (size > SM_SIZE_MAX) return no_memory();
 
-    /* The bytes worth keeping: all usable ones, but under Valgrind only those memcheck was told
+    /* The bytes worth keeping: all usable ones, but under memcheck only those it was told
      * of (the rest is NOACCESS slack, and copying it would be reported). */
     size_t kept = sm_vg_running() ? sm_vg_known_size(ptr, old) : old;
     size_t usable;
@@ -168,7 +168,7 @@ void *sm_memalign(size_t alignment, size_t size)
 }
 
 /* The program may use every usable byte once it has asked how many there are, so under
- * Valgrind the block grows to its usable size here; a program that never asks keeps the
+ * memcheck the block grows to its usable size here; a program that never asks keeps the
  * NOACCESS slack past the size it asked for, where a one-byte overflow is caught. */
 size_t sm_usable_size(void *ptr)
 {

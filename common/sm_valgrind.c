@@ -1,7 +1,7 @@
 /*
  * sm_valgrind.c - what memcheck was told about each live block, for common/sm_api.c.
  *
- * Used only under Valgrind (sm_api.c asks sm_vg_running() first): a table from each live block
+ * Used only under memcheck (sm_api.c asks sm_vg_running() first): a table from each live block
  * to the size memcheck registered for it, the size asked for, which the front needs again for
  * RESIZEINPLACE (memcheck ignores a resize whose old size is not the one it holds), for
  * realloc's copy (the bytes past it are NOACCESS) and for sm_teardown (which unregisters every
@@ -15,7 +15,7 @@
  * left out of the table, and a lookup that misses answers the usable size: memcheck stays
  * consistent and only that block loses its slack check.
  *
- * Invariants (under Valgrind): used + dead < cap * 3/4; every live block memcheck knows of is
+ * Invariants (under memcheck): used + dead < cap * 3/4; every live block memcheck knows of is
  * in the table with the size memcheck holds, or absent and registered with its usable size.
  */
 #include "sm_valgrind.h"
@@ -35,9 +35,12 @@ int sm_vg_state;
 static struct vg_entry *table;
 static size_t cap, used, dead;
 
+/* Memcheck answers a MAKE_MEM request with -1; natively, and under the other tools (callgrind,
+ * helgrind), it is 0.  So callgrind's instruction counts see only the load and the branch, never
+ * the requests or the table. */
 int sm_vg_detect(void)
 {
-    sm_vg_state = RUNNING_ON_VALGRIND ? 2 : 1;
+    sm_vg_state = (long) VALGRIND_MAKE_MEM_DEFINED(&sm_vg_state, sizeof sm_vg_state) == -1 ? 2 : 1;
     return sm_vg_state == 2;
 }
 

@@ -3,7 +3,7 @@
  *
  * Out of the box memcheck cannot see inside an allocator built on mmap: to it, the whole
  * mapping is one defined, addressable region.  These requests tell it where the blocks are.
- * Outside Valgrind each one is a handful of instructions that do nothing.
+ * Outside memcheck each one is a load and a branch that skip it (sm_vg_running below).
  *
  * The rule every phase follows: memory that is not inside a live block (headers, footers,
  * free-list links, free slots, unused slab memory) is NOACCESS to the program.  The allocator
@@ -30,11 +30,12 @@
 #include <stddef.h>
 #include <valgrind/memcheck.h>
 
-/* Whether the program runs under Valgrind, asked once (sm_valgrind.c).  Cost outside
- * Valgrind: one load and one predictable branch, where a bare client request costs a dozen
- * instructions (its arguments are stored to the stack for the magic rotate sequence). */
-extern int sm_vg_state; /* 0 not asked yet, 1 native, 2 under Valgrind */
-int sm_vg_detect(void); /* sets sm_vg_state; returns 1 under Valgrind */
+/* Whether the program runs under memcheck, asked once (sm_valgrind.c).  Cost otherwise (natively,
+ * or under callgrind, whose instruction counts it would distort): one load and one predictable
+ * branch, where a bare client request costs a dozen instructions (its arguments are stored to
+ * the stack for the magic rotate sequence). */
+extern int sm_vg_state; /* 0 not asked yet, 1 not memcheck, 2 memcheck */
+int sm_vg_detect(void); /* sets sm_vg_state; returns 1 under memcheck */
 
 static inline int sm_vg_running(void)
 {
@@ -53,9 +54,9 @@ static inline int sm_vg_running(void)
     } while (0)
 
 /*
- * For common/sm_api.c only: the size memcheck was told for each live block.  Under Valgrind a
+ * For common/sm_api.c only: the size memcheck was told for each live block.  Under memcheck a
  * side table (sm_valgrind.c) keeps it, because memcheck ignores a RESIZEINPLACE whose old size
- * is not exactly the one it holds, and the front only knows usable sizes.  Outside Valgrind
+ * is not exactly the one it holds, and the front only knows usable sizes.  Outside memcheck
  * these are never called (sm_api.c asks sm_vg_running() first).
  */
 
