@@ -66,12 +66,11 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
     return larger_alloc(size, align, usable);
 }
 
-/* The slab block at p, checked: p must be the start of a handed-out block that is not free. */
-static inline void check_slab_block(struct slab *s, void *p, const char *func)
+/* Whether p is the start of a block of s that was handed out (threaded, below fresh). */
+static inline int slab_block_ok(const struct slab *s, const void *p)
 {
-    if (unlikely(block_index(s, (size_t) ((char *) p - s->start)) < 0 || (char *) p >= s->fresh))
-        sm_bad_pointer(func, "invalid pointer", p);
-    if (unlikely(block_is_free(p))) sm_bad_pointer(func, "double free", p);
+    return block_index(s, (size_t) ((const char *) p - s->start)) >= 0 &&
+           (const char *) p < s->fresh;
 }
 
 /* Not in a slab: the pool's, a big block, or not ours at all. */
@@ -94,20 +93,18 @@ static __attribute__((noinline)) size_t larger_free(void *p, const char *func)
 size_t phase_free(void *ptr, const char *func)
 {
     struct slab *s = slab_of(ptr);
-    if (likely(s != NULL)) {
-        check_slab_block(s, ptr, func);
-        size_t usable = s->size;
-        slab_push(s, ptr);
-        return usable;
-    }
-    return larger_free(ptr, func);
+    if (unlikely(!s)) return larger_free(ptr, func);
+    if (unlikely(!slab_block_ok(s, ptr))) sm_bad_pointer(func, "invalid pointer", ptr);
+    if (unlikely(slab_push(s, ptr) != 0)) sm_bad_pointer(func, "double free", ptr);
+    return s->size;
 }
 
 size_t phase_usable_size(const void *ptr, const char *func)
 {
     struct slab *s = slab_of(ptr);
     if (s) {
-        check_slab_block(s, (void *) ptr, func);
+        if (!slab_block_ok(s, ptr)) sm_bad_pointer(func, "invalid pointer", ptr);
+        if (block_is_free((void *) ptr)) sm_bad_pointer(func, "double free", ptr);
         return s->size;
     }
 #if HYBRID

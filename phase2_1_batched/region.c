@@ -34,6 +34,7 @@ struct region_span *regions = first_table;
 size_t nregions;
 static size_t table_cap = TABLE_FIRST;
 
+struct region_span span_hint;
 static struct region *newest;   /* the region slabs are carved from */
 static struct slab *free_slabs; /* emptied slabs, any class, newest first */
 static uint32_t next_slabs = FIRST_SLABS;
@@ -43,6 +44,21 @@ static size_t header_bytes(uint32_t nslabs)
 {
     size_t n = sizeof(struct region) + nslabs * sizeof(struct slab);
     return (n + PAGE - 1) & ~(PAGE - 1);
+}
+
+const struct region_span *span_search(uintptr_t a)
+{
+    size_t lo = 0, hi = nregions;
+    while (hi - lo > 1) {
+        size_t mid = (lo + hi) / 2;
+        if (regions[mid].lo <= a)
+            lo = mid;
+        else
+            hi = mid;
+    }
+    if (hi == 0 || a < regions[lo].lo || a >= regions[lo].hi) return NULL;
+    span_hint = regions[lo];
+    return &span_hint;
 }
 
 /* Room for one more span; -1 with errno = ENOMEM when the OS refuses. */
@@ -153,6 +169,7 @@ void regions_teardown(void)
         sysfree(regions[i].r, regions[i].r->len);
     if (regions != first_table) sysfree(regions, table_cap * sizeof *regions);
     regions = first_table;
+    span_hint = (struct region_span){0, 0, NULL};
     table_cap = TABLE_FIRST;
     nregions = 0;
     newest = NULL;

@@ -109,23 +109,26 @@ struct region_span {
 extern struct region_span *regions;
 extern size_t nregions;
 
+/* The region holding the last pointer looked up (a copy of its span; {0, 0, NULL} when none). */
+extern struct region_span span_hint;
+
+/* The span holding address a, by binary search; updates span_hint.  NULL when none does. */
+const struct region_span *span_search(uintptr_t a);
+
 /* The slab holding p, or NULL when p is in none of our slabs.  Reads only the region table and
- * a descriptor, never the memory at p.  Cost: a binary search over the regions (one or two steps
- * for a heap under 8 MiB) and a shift. */
+ * a descriptor, never the memory at p.  Cost: when p is in the same region as the last pointer
+ * looked up (nearly always: the first region holds 8 slabs, then 16, 32, ... up to 256), a
+ * subtract, a compare and a shift; otherwise a binary search over the regions. */
 static inline struct slab *slab_of(const void *p)
 {
     uintptr_t a = (uintptr_t) p;
-    size_t lo = 0, hi = nregions;
-    while (hi - lo > 1) {
-        size_t mid = (lo + hi) / 2;
-        if (regions[mid].lo <= a)
-            lo = mid;
-        else
-            hi = mid;
+    const struct region_span *sp = &span_hint;
+    if (unlikely(a - sp->lo >= sp->hi - sp->lo)) {
+        sp = span_search(a);
+        if (!sp) return NULL;
     }
-    if (hi == 0 || a < regions[lo].lo || a >= regions[lo].hi) return NULL;
-    struct region *r = regions[lo].r;
-    size_t i = (a - regions[lo].lo) >> SLAB_SHIFT;
+    struct region *r = sp->r;
+    size_t i = (a - sp->lo) >> SLAB_SHIFT;
     return i < r->carved && r->desc[i].class != NO_CLASS ? &r->desc[i] : NULL;
 }
 
@@ -236,17 +239,27 @@ static inline void *slab_pop(struct slab *s)
     return b;
 }
 
-/* Pushes the valid, live block b back on s's free list.  The rare cases (the slab was full, or
- * is now empty) go to slab_after_free.  Cost: a load, three stores, a decrement, two tests. */
-static inline void slab_push(struct slab *s, void *b)
+/* Pushes block b (the start of a threaded block of s) back on s's free list; returns 0.  When
+ * b is on the free list already (its free key is set) it changes nothing and returns -1: a
+ * double free.  The rare cases (the slab was full, or is now empty) go to slab_after_free.
+ * Cost: the key test, a load, three stores, a decrement, two tests, and two Valgrind guards. */
+static inline int slab_push(struct slab *s, void *b)
 {
+    void **w = b, *old = s->free;
+    SM_VG_OPEN(w, 2 * sizeof(void *));
+    if (unlikely(w[1] == (void *) ((uintptr_t) b ^ FREE_KEY))) {
+        SM_VG_CLOSE(w, 2 * sizeof(void *));
+        return -1;
+    }
+    w[0] = old;
+    w[1] = (void *) ((uintptr_t) b ^ FREE_KEY);
+    SM_VG_CLOSE(w, 2 * sizeof(void *));
 #if !BATCH_METADATA
     record_detach(s, b);
 #endif
-    void *old = s->free;
-    block_push_link(b, old);
     s->free = b;
     if (unlikely(--s->live == 0 || !old)) slab_after_free(s);
+    return 0;
 }
 
 #endif
