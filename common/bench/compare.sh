@@ -234,8 +234,11 @@ cg_csv=$out/callgrind.csv
 common/bench/table.sh results "$csv" "$status" "$cg_csv"
 end=$(date +%s)
 echo
+# CPU time of the driver processes: the wall time alone says more about a shared machine's load.
+times >"$tmp/times" # (a builtin: in a pipeline it would time a subshell)
+cpu=$(tail -n 1 "$tmp/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, m, "m"); t += m[1] * 60 + m[2] } printf "%.0f", t }')
 echo "== summary: $ok cells measured, $failed failed, $capped capped, in $((end - start)) s" \
-    "on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load" \
+    "($cpu s of CPU) on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load" \
     "average $(cut -d' ' -f1-3 /proc/loadavg)"
 [ "$mode" = compare ] && echo "== CSVs: $out/compare.csv scaling.csv callgrind.csv ablation.csv"
 [ $failed = 0 ] || { cp "$log" build/bench/errors.log; echo "== failures: build/bench/errors.log"; exit 1; }
