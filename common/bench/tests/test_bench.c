@@ -520,3 +520,28 @@ Test(gentrace, seed_traces_have_the_seed_counts)
     cr_expect_eq(n, 11, "slab_mix uses %d size classes", n);
     trace_free(&t);
 }
+
+/* ---- the orchestration: compare.sh and table.sh on one phase and one small trace ---- */
+
+Test(driver, compare_script_prints_progress_and_the_seed_table)
+{
+    const char *p = write_file("tiny.rep", "0\n2\n4\n1\n"
+                                           "a 0 40\na 1 72\nf 0\nf 1\n");
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "%s/common/bench/compare.sh bench --trace %s phase0_original", ROOT,
+             p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    const char *out = out_of_run("out");
+    cr_expect(strstr(out, "[1/1] phase0_original on tiny ... ") != NULL, "%s", out);
+    cr_expect(strstr(out, "tiny: 2 allocations, 4 operations") != NULL, "%s", out);
+    cr_expect(strstr(out, "| Total allocations          | 2           |") != NULL, "%s", out);
+    cr_expect(strstr(out, "| Peak live payload          | 112 B       |") != NULL, "%s", out);
+    cr_expect(strstr(out, "== summary: 1 cells measured, 0 failed, 0 capped") != NULL, "%s", out);
+
+    /* A cell that fails its check shows FAILED and makes the run fail. */
+    const char *bad = write_file("bad.rep", "0\n1\n2\n1\nf 0\nf 0\n");
+    snprintf(cmd, sizeof cmd, "%s/common/bench/compare.sh bench --trace %s phase0_original", ROOT,
+             bad);
+    cr_expect_eq(run(cmd), 1);
+    cr_expect(strstr(out_of_run("out"), "FAILED: smbench: ") != NULL, "%s", out_of_run("out"));
+}
