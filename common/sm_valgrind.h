@@ -34,12 +34,19 @@
  * or under callgrind, whose instruction counts it would distort): one load and one predictable
  * branch, where a bare client request costs a dozen instructions (its arguments are stored to
  * the stack for the magic rotate sequence). */
-extern int sm_vg_state; /* 0 not asked yet, 1 not memcheck, 2 memcheck */
+extern int sm_vg_state __attribute__((visibility("hidden"))); /* 0 not asked, 1 no, 2 memcheck */
 int sm_vg_detect(void); /* sets sm_vg_state; returns 1 under memcheck */
 
 static inline int sm_vg_running(void)
 {
     return __builtin_expect(sm_vg_state == 1, 1) ? 0 : sm_vg_state == 2 || sm_vg_detect();
+}
+
+/* 1 when the program is known not to run under memcheck (asked already, and the answer was no):
+ * the one test a hot path makes before jumping to an out-of-line annotated version. */
+static inline int sm_vg_off(void)
+{
+    return __builtin_expect(sm_vg_state == 1, 1);
 }
 
 /* The allocator is about to read or write its own bytes [p, p + n). */

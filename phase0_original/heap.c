@@ -23,6 +23,22 @@ struct chunk *chunks;
 struct block *free_list;
 uint64_t pool_allocations;
 
+/* peek and poke (heap.h) under memcheck, and before the first ask. */
+uintptr_t peek_opened(const void *field)
+{
+    SM_VG_OPEN(field, sizeof(uintptr_t));
+    uintptr_t v = *(const uintptr_t *) field;
+    SM_VG_CLOSE(field, sizeof(uintptr_t));
+    return v;
+}
+
+void poke_opened(void *field, uintptr_t v)
+{
+    SM_VG_OPEN(field, sizeof(uintptr_t));
+    *(uintptr_t *) field = v;
+    SM_VG_CLOSE(field, sizeof(uintptr_t));
+}
+
 /* The block size that holds a payload of size bytes. */
 static size_t block_size_for(size_t size)
 {
@@ -30,7 +46,7 @@ static size_t block_size_for(size_t size)
     return n < MIN_BLOCK ? MIN_BLOCK : n;
 }
 
-static void list_push(struct block *b)
+static inline void list_push(struct block *b)
 {
     set_prev_free(b, NULL);
     set_next_free(b, free_list);
@@ -38,7 +54,7 @@ static void list_push(struct block *b)
     free_list = b;
 }
 
-static void list_remove(struct block *b)
+static inline void list_remove(struct block *b)
 {
     struct block *prev = prev_free(b), *next = next_free(b);
     if (prev)
@@ -49,7 +65,7 @@ static void list_remove(struct block *b)
 }
 
 /* Makes b an allocated block of size bytes and tells the block after it. */
-static void make_alloc(struct block *b, size_t size)
+static inline void make_alloc(struct block *b, size_t size)
 {
     set_size_flags(b, size | ALLOC | (size_flags(b) & PREV_ALLOC));
     set_tag(b, (uintptr_t) b ^ TAG_LIVE);
@@ -58,7 +74,7 @@ static void make_alloc(struct block *b, size_t size)
 }
 
 /* Makes b a free block of size bytes (not yet on the free list) and tells the block after it. */
-static void make_free(struct block *b, size_t size, size_t prev_alloc)
+static inline void make_free(struct block *b, size_t size, size_t prev_alloc)
 {
     set_size_flags(b, size | prev_alloc);
     set_tag(b, (uintptr_t) b ^ TAG_LIVE);
