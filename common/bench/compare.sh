@@ -156,7 +156,10 @@ callgrind_cells() {
         read -r label bin pre <<<"$a"
         for t in "${cg_traces[@]}"; do
             tn=$(name_of "$t")
-            [[ " $CAPPED " == *" $label:$tn "* ]] && continue
+            if [[ " $CAPPED " == *" $label:$tn "* ]]; then
+                echo "$label,$tn,capped" >>"$tmp/cg_status.csv"
+                continue
+            fi
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
             f=$tmp/callgrind.out
             if [ "$pre" = - ]; then env=(); else env=(LD_PRELOAD="$pre"); fi
@@ -184,8 +187,9 @@ if [ "$mode" = callgrind ]; then
     done
     # phase0 and phase2 under callgrind on scale_1e5 take minutes: capped there too.
     CAPPED="$CAPPED phase0_original:scale_1e5 phase1_bitmap:scale_1e5 phase2_slab:scale_1e5"
+    : >"$tmp/cg_status.csv"
     callgrind_cells "${cg[@]}"
-    common/bench/table.sh callgrind "$out/callgrind.csv"
+    common/bench/table.sh callgrind "$out/callgrind.csv" "$tmp/cg_status.csv"
     exit 0
 fi
 

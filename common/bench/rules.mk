@@ -9,7 +9,7 @@
 #   make phase2 bench TRACE=f.rep   the same on any .rep trace
 #   make callgrind             instructions per operation (valgrind's callgrind), deterministic,
 #                              every allocator: plots/data/callgrind.csv
-#   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv)
+#   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv); TRACE= as above
 #   make traces                regenerates common/traces/ with the seeded generator
 #   make bench-test            the benchmark's own tests (part of make test)
 
@@ -67,7 +67,7 @@ bench: bench-bins
 	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),,--with-system) $(PHASES)
 
 callgrind: bench-bins
-	@$(BENCH_SRC)/compare.sh callgrind $(if $(SELECTED),--phases-only) $(PHASES)
+	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),--phases-only) $(PHASES)
 
 BENCH_TEST_OBJS := $(addprefix $(BENCH_BUILD)/obj/,tests/test_bench.o trace.o verify.o)
 $(BENCH_BUILD)/obj/tests/test_bench.o: BENCH_CFLAGS += -DROOT='"$(CURDIR)"'

@@ -5,7 +5,7 @@
 #   table.sh results compare.csv status.csv callgrind.csv
 #       the seed's table (one metric a row, one allocator a column) for phase1_pattern and
 #       slab_mix, or for the one trace run; then ns per operation for every trace
-#   table.sh callgrind callgrind.csv
+#   table.sh callgrind callgrind.csv [status.csv]
 #       instructions per operation, one trace a row
 # status.csv holds allocator,trace,status,reason for the cells that have no figures
 # (capped, FAILED); callgrind.csv may be missing.
@@ -14,11 +14,12 @@ shift
 if [ "$mode" = callgrind ]; then
     exec awk -F, '
     function short(a) { sub(/_original$|_bitmap$|_slab$|_batched$/, "", a); return a }
-    NR > 1 {
-        if (!($1 in seen_a)) { seen_a[$1] = 1; A[++na] = $1 }
-        if (!($2 in seen_t)) { seen_t[$2] = 1; T[++nt] = $2 }
-        v[$1, $2] = $3
+    function add(a, t) {
+        if (!(a in seen_a)) { seen_a[a] = 1; A[++na] = a }
+        if (!(t in seen_t)) { seen_t[t] = 1; T[++nt] = t }
     }
+    FILENAME == ARGV[2] { add($1, $2); st[$1, $2] = $3; next }
+    FNR > 1 { add($1, $2); v[$1, $2] = $3 }
     END {
         printf "\nInstructions per operation (callgrind, the replay loop only; deterministic)\n\n"
         printf "| %-14s |", "trace"
@@ -28,10 +29,11 @@ if [ "$mode" = callgrind ]; then
         printf "\n"
         for (j = 1; j <= nt; j++) {
             printf "| %-14s |", T[j]
-            for (i = 1; i <= na; i++) printf " %9s |", ((A[i], T[j]) in v) ? v[A[i], T[j]] : "-"
+            for (i = 1; i <= na; i++)
+                printf " %9s |", ((A[i], T[j]) in v) ? v[A[i], T[j]] : ((A[i], T[j]) in st) ? st[A[i], T[j]] : "-"
             printf "\n"
         }
-    }' "$1"
+    }' "$1" "${2:-/dev/null}"
 fi
 
 compare=$1 status=$2 callgrind=$3
