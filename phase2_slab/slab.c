@@ -45,7 +45,7 @@ static size_t directory_upper(const void *p)
     size_t lo = 0, hi = dir_len;
     while (lo < hi) {
         size_t mid = lo + (hi - lo) / 2;
-        if ((const char *) p < directory[mid]->base)
+        if ((const char *) p < slab_base(directory[mid]))
             hi = mid;
         else
             lo = mid + 1;
@@ -55,7 +55,7 @@ static size_t directory_upper(const void *p)
 
 static void directory_insert(struct slab *s)
 {
-    size_t i = directory_upper(s->base);
+    size_t i = directory_upper(slab_base(s));
     memmove(&directory[i + 1], &directory[i], (dir_len - i) * sizeof *directory);
     directory[i] = s;
     dir_len++;
@@ -66,19 +66,19 @@ struct slab *slab_find(const void *p)
     size_t i = directory_upper(p);
     if (i == 0) return NULL;
     struct slab *s = directory[i - 1];
-    return (const char *) p < s->base + SLAB_BYTES ? s : NULL;
+    return (const char *) p < slab_base(s) + SLAB_BYTES ? s : NULL;
 }
 
 int slab_is_object_start(const struct slab *s, const void *p)
 {
-    size_t offset = (size_t) ((const char *) p - s->base);
+    size_t offset = (size_t) ((const char *) p - slab_base(s));
     size_t size = size_class_bytes[s->size_class];
     return offset % size == 0 && offset / size < slab_caches[s->size_class]->per_slab;
 }
 
 int slab_is_carved_object(const struct slab *s, const void *p)
 {
-    size_t offset = (size_t) ((const char *) p - s->base);
+    size_t offset = (size_t) ((const char *) p - slab_base(s));
     return slab_is_object_start(s, p) && offset / size_class_bytes[s->size_class] < s->carved;
 }
 
@@ -91,12 +91,13 @@ static int add_slab(int c)
     if (directory_reserve() != 0) return -1;
     struct slab *s = sysalloc(sizeof *s);
     if (!s) return -1;
-    s->base = sysalloc(SLAB_BYTES);
-    if (!s->base) {
+    char *base = sysalloc(SLAB_BYTES);
+    if (!base) {
         sysfree(s, sizeof *s);
         return -1;
     }
-    SM_VG_CLOSE(s->base, SLAB_BYTES); /* nothing in it is a live object yet */
+    SM_VG_CLOSE(base, SLAB_BYTES); /* nothing in it is a live object yet */
+    s->base_key = ~(uintptr_t) base;
     s->size_class = (uint8_t) c;
     s->carved = 0;
     s->next = slab_caches[c]->slabs;
@@ -144,7 +145,7 @@ void *slab_alloc(int c)
             if (add_slab(c) != 0) return NULL;
             s = cache->slabs;
         }
-        obj = s->base + (size_t) s->carved++ * cache->object_size;
+        obj = slab_base(s) + (size_t) s->carved++ * cache->object_size;
         cache->misses++;
     }
     cache->live++;
@@ -193,7 +194,7 @@ static int check_cache(int c, size_t *slabs_seen)
     if (!cache->slabs) return check_failed("slab: cache without a slab after start-up");
     uint64_t carved = 0;
     for (struct slab *s = cache->slabs; s; s = s->next) {
-        if (s->size_class != c || slab_find(s->base) != s)
+        if (s->size_class != c || slab_find(slab_base(s)) != s)
             return check_failed("slab: slab missing from the directory or in the wrong cache");
         if (s->carved > cache->per_slab || (s != cache->slabs && s->carved != cache->per_slab))
             return check_failed("slab: an older slab is not fully carved");
@@ -209,7 +210,7 @@ int slab_check(void)
 {
     if (!slab_caches[0]) return dir_len == 0 ? 0 : check_failed("slab: directory without caches");
     for (size_t i = 0; i + 1 < dir_len; i++)
-        if (directory[i]->base + SLAB_BYTES > directory[i + 1]->base)
+        if (slab_base(directory[i]) + SLAB_BYTES > slab_base(directory[i + 1]))
             return check_failed("slab: directory not sorted, or slabs overlap");
     size_t slabs_seen = 0;
     for (int c = 0; c < SIZE_CLASSES; c++)
@@ -226,7 +227,7 @@ void slab_teardown(void)
         while (cache->slabs) {
             struct slab *s = cache->slabs;
             cache->slabs = s->next;
-            sysfree(s->base, SLAB_BYTES);
+            sysfree(slab_base(s), SLAB_BYTES);
             sysfree(s, sizeof *s);
         }
         sysfree(cache, sizeof *cache);
