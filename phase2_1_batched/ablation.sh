@@ -3,6 +3,7 @@
 # switched off in turn, beside glibc and mimalloc, on the same traces in the same run.
 #
 #   phase2_1_batched/ablation.sh [TRACE...]      (default: the seed's two workloads)
+#   NO_ABLATION=1 phase2_1_batched/ablation.sh TRACE...   phase2_1, glibc and mimalloc only
 #
 # For each build and trace, one line: sysalloc calls, peak mapped bytes, utilization, init time
 # and ns/op from the benchmark driver (build/<variant>/smbench, median of 5 replays), then
@@ -19,6 +20,7 @@ traces=("$@")
 
 builds=(phase2_1_batched)
 for sw in BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+    [ -n "${NO_ABLATION:-}" ] && break
     make --no-print-directory -C phase2_1_batched $sw=0 >/dev/null
     builds+=(phase2_1_batched-no_$(echo $sw | tr A-Z a-z))
 done

@@ -2,11 +2,12 @@
  * region.c - where slabs come from: regions mapped with sysalloc and cut into slabs.
  *
  * BULK_SLABS (the seed's "one big allocation, partitioned into slabs"): a region holds many
- * slabs; the first holds 8, each next one twice as many as the last, up to 256 (4 MiB).  So a
- * heap of N bytes costs about log2(N / 128 KiB) sysalloc calls, and the first allocation maps
- * 132 KiB, not 16 MiB.  Slabs are handed out in address order (carved) only when a class needs
- * one, so untouched slabs cost no page faults.  With BULK_SLABS=0 (phase2) every slab is a
- * region of its own: one sysalloc per slab.
+ * slabs; the first holds 8, each later one a quarter of all the slabs so far, at least 16
+ * (260 KiB) and at most 256 (4 MiB).  So sysalloc is called at most once per 260 KiB of heap
+ * and about log(N) / log(1.25) times for a heap of N bytes, the first allocation maps 132 KiB,
+ * not 16 MiB, and the slabs mapped but not yet used are at most a fifth of the mapping.  Slabs are
+ * handed out in address order (carved) only when a class needs one, so untouched slabs cost no page
+ * faults.  With BULK_SLABS=0 (phase2) every slab is a region of its own: one sysalloc per slab.
  *
  * An emptied slab is not returned to the OS: it goes on the free-slab stack and is the next
  * slab any class gets, so a program that allocates and frees in waves reuses the same memory.
@@ -26,6 +27,7 @@
 #include <string.h>
 
 #define FIRST_SLABS 8   /* slabs in the first region: 132 KiB mapped */
+#define MIN_SLABS   16  /* slabs in every later region, at least: 260 KiB mapped */
 #define MAX_SLABS   256 /* slabs in the largest region: 4 MiB of slabs */
 #define TABLE_FIRST 64  /* spans in the static table; larger tables come from sysalloc */
 
@@ -34,10 +36,11 @@ struct region_span *regions = first_table;
 size_t nregions;
 static size_t table_cap = TABLE_FIRST;
 
-struct region_span span_hint;
+struct region_span span_cache[SPAN_CACHE];
 static struct region *newest;   /* the region slabs are carved from */
 static struct slab *free_slabs; /* emptied slabs, any class, newest first */
 static uint32_t next_slabs = FIRST_SLABS;
+static size_t total_slabs; /* in all regions */
 uint64_t regions_made;
 
 static size_t header_bytes(uint32_t nslabs)
@@ -57,8 +60,9 @@ const struct region_span *span_search(uintptr_t a)
             hi = mid;
     }
     if (hi == 0 || a < regions[lo].lo || a >= regions[lo].hi) return NULL;
-    span_hint = regions[lo];
-    return &span_hint;
+    struct region_span *slot = &span_cache[(a >> 16) % SPAN_CACHE];
+    *slot = regions[lo];
+    return slot;
 }
 
 /* Room for one more span; -1 with errno = ENOMEM when the OS refuses. */
@@ -113,7 +117,10 @@ struct slab *slab_carve(void)
     if (!newest || newest->carved == newest->nslabs) {
         uint32_t n = BULK_SLABS ? next_slabs : 1;
         if (!region_new(n)) return NULL;
-        if (next_slabs < MAX_SLABS) next_slabs *= 2;
+        total_slabs += n;
+        next_slabs = total_slabs / 4 < MIN_SLABS   ? MIN_SLABS
+                     : total_slabs / 4 > MAX_SLABS ? MAX_SLABS
+                                                   : (uint32_t) (total_slabs / 4);
     }
     struct slab *s = &newest->desc[newest->carved];
     memset(s, 0, sizeof *s);
@@ -169,11 +176,12 @@ void regions_teardown(void)
         sysfree(regions[i].r, regions[i].r->len);
     if (regions != first_table) sysfree(regions, table_cap * sizeof *regions);
     regions = first_table;
-    span_hint = (struct region_span){0, 0, NULL};
+    memset(span_cache, 0, sizeof span_cache);
     table_cap = TABLE_FIRST;
     nregions = 0;
     newest = NULL;
     free_slabs = NULL;
     next_slabs = FIRST_SLABS;
+    total_slabs = 0;
     regions_made = 0;
 }

@@ -109,20 +109,23 @@ struct region_span {
 extern struct region_span *regions;
 extern size_t nregions;
 
-/* The region holding the last pointer looked up (a copy of its span; {0, 0, NULL} when none). */
-extern struct region_span span_hint;
+/* A direct-mapped cache of region spans, indexed by address bits 16..24: the span of the last
+ * region looked up in each 64 KiB slot ({0, 0, NULL} when none).  A slot meets at most two
+ * regions, since every region is larger than 64 KiB. */
+#define SPAN_CACHE 512
+extern struct region_span span_cache[SPAN_CACHE];
 
-/* The span holding address a, by binary search; updates span_hint.  NULL when none does. */
+/* The span holding address a, by binary search; fills its cache slot.  NULL when none does. */
 const struct region_span *span_search(uintptr_t a);
 
 /* The slab holding p, or NULL when p is in none of our slabs.  Reads only the region table and
- * a descriptor, never the memory at p.  Cost: when p is in the same region as the last pointer
- * looked up (nearly always: the first region holds 8 slabs, then 16, 32, ... up to 256), a
- * subtract, a compare and a shift; otherwise a binary search over the regions. */
+ * a descriptor, never the memory at p.  Cost: when p's cache slot holds its region (nearly
+ * always), a shift, a mask, a subtract, a compare
+ * and a shift; otherwise a binary search over the regions. */
 static inline struct slab *slab_of(const void *p)
 {
     uintptr_t a = (uintptr_t) p;
-    const struct region_span *sp = &span_hint;
+    const struct region_span *sp = &span_cache[(a >> 16) % SPAN_CACHE];
     if (unlikely(a - sp->lo >= sp->hi - sp->lo)) {
         sp = span_search(a);
         if (!sp) return NULL;
