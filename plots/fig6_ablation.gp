@@ -24,7 +24,7 @@ set style data histogram
 set style histogram clustered gap 1
 set style fill solid 0.85 border -1
 set boxwidth 1
-set key below center horizontal maxrows 2 samplen 2 width 1
+set key inside top right vertical samplen 2 width 2 box opaque
 if (clusters(opts, csv) > 7) { set xtics rotate by 25 right }
 # Each bar carries its value.  A cluster is n bars 1/(n + 1) wide (the rest is the gap),
 # centred on the row number: bar k (from 1) is centred at bar_x(row, k).
