@@ -106,9 +106,9 @@ static size_t op_size(uint8_t a, uint8_t b, uint8_t c)
 /* Checks a block the allocator just returned for the slot s (not yet recorded in it). */
 static int check_new_block(unsigned char *p, size_t asked, size_t align, size_t *usable)
 {
+    *usable = sm_usable_size(p);
     if ((uintptr_t) p % (align < SM_ALIGN ? SM_ALIGN : align))
         return fail("block %p of %zu bytes is not aligned to %zu", (void *) p, asked, align);
-    *usable = sm_usable_size(p);
     if (*usable < asked) return fail("usable size %zu below the %zu bytes asked", *usable, asked);
     for (int i = 0; i < SLOTS; i++) {
         const struct slot *o = &slots[i];

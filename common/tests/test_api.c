@@ -148,7 +148,7 @@ Test(api, realloc_failure_leaves_the_block_valid)
 
 Test(api, memalign_every_power_of_two)
 {
-    for (size_t align = 1; align <= 65536 * 4; align *= 2) {
+    for (size_t align = 1; align <= (size_t) 65536 * 4; align *= 2) {
         for (size_t size = 0; size < 3000; size = size * 2 + 13) {
             void *p = sm_memalign(align, size);
             cr_assert_not_null(p, "sm_memalign(%zu, %zu) failed", align, size);

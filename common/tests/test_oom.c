@@ -19,8 +19,9 @@
 
 #define SLOTS       48
 #define OPS         360
-#define EDGE        96 /* bytes checked at each end of a block: where headers and links live */
-#define FAILING_OPS 6  /* operations run while sysalloc keeps failing */
+#define FAILING_OPS 6 /* operations run while sysalloc keeps failing */
+/* Bytes checked at each end of a block: where headers and links live. */
+#define EDGE ((size_t) 96)
 
 enum kind { MALLOC, CALLOC, REALLOC, MEMALIGN, FREE };
 
@@ -53,7 +54,7 @@ static size_t workload_size(uint64_t *rng)
     case 3:
         return 65 + (r >> 8) % 960; /* up to 1 KiB */
     case 4:
-        return 1024 + (r >> 8) % (63 * 1024); /* up to 64 KiB */
+        return 1024 + (r >> 8) % ((size_t) 63 * 1024); /* up to 64 KiB */
     case 5:
         return (64 << 10) + (r >> 8) % (2 << 20); /* large: 64 KiB .. 2 MiB */
     default: {
