@@ -95,13 +95,16 @@ else
 fi
 
 # run LABEL BINARY PRELOAD [smbench options] TRACE: one driver process.
+# A preload from the caller's environment is dropped: "glibc" must be glibc.
 run() {
     local label=$1 bin=$2 pre=$3
     shift 3
-    if [ "$pre" = - ]; then
-        "$bin" --name "$label" "$@"
-    else
+    if [ "$pre" != - ]; then
         LD_PRELOAD=$pre "$bin" --expect "$label" "$@"
+    elif [ "$bin" = build/system/smbench ]; then
+        env -u LD_PRELOAD "$bin" --expect "$label" "$@"
+    else
+        env -u LD_PRELOAD "$bin" --name "$label" "$@"
     fi
 }
 
@@ -162,7 +165,7 @@ callgrind_cells() {
             fi
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
             f=$tmp/callgrind.out
-            if [ "$pre" = - ]; then env=(); else env=(LD_PRELOAD="$pre"); fi
+            if [ "$pre" = - ]; then env=(-u LD_PRELOAD); else env=(LD_PRELOAD="$pre"); fi
             if env "${env[@]}" valgrind --tool=callgrind --callgrind-out-file=$f \
                 --collect-atstart=no --toggle-collect=replay_trace "$bin" --once "$t" \
                 >$tmp/cg.row 2>$tmp/cell.err; then
