@@ -90,13 +90,23 @@ static __attribute__((noinline)) size_t larger_free(void *p, const char *func)
  * that catches a double free, then slab_push.  About 40 instructions with the Valgrind requests;
  * a call only when the slab was full or is now empty.
  */
+/* A slab pointer that failed a check: says which, and aborts. */
+static __attribute__((noinline, cold)) size_t free_rejected(struct slab *s, void *p,
+                                                            const char *func)
+{
+    if (!slab_block_ok(s, p)) sm_bad_pointer(func, "invalid pointer", p);
+    sm_bad_pointer(func, "double free", p);
+}
+
+/* Every call out of the fast path is a tail call, so the common case saves no registers. */
 size_t phase_free(void *ptr, const char *func)
 {
     struct slab *s = slab_of(ptr);
     if (unlikely(!s)) return larger_free(ptr, func);
-    if (unlikely(!slab_block_ok(s, ptr))) sm_bad_pointer(func, "invalid pointer", ptr);
-    if (unlikely(slab_push(s, ptr) != 0)) sm_bad_pointer(func, "double free", ptr);
-    return s->size;
+    if (unlikely(!slab_block_ok(s, ptr))) return free_rejected(s, ptr, func);
+    int pushed = slab_push(s, ptr);
+    if (likely(pushed == 0)) return s->size;
+    return pushed > 0 ? slab_after_free(s) : free_rejected(s, ptr, func);
 }
 
 size_t phase_usable_size(const void *ptr, const char *func)

@@ -140,16 +140,18 @@ __attribute__((noinline)) void *slab_alloc_slow(int c, size_t size, size_t *usab
     return b;
 }
 
-__attribute__((noinline)) void slab_after_free(struct slab *s)
+__attribute__((noinline)) size_t slab_after_free(struct slab *s)
 {
+    size_t size = s->size;
     if (s == class_current[s->class])
-        return; /* the current slab keeps its memory, even empty: no thrashing at the edge */
+        return size; /* the current slab keeps its memory, even empty: no thrashing at the edge */
     if (s->live == 0) {
         if (s->listed) partial_unlink(s);
         slab_release(s);
     } else if (!s->listed) {
         partial_push(s); /* it was full; now it has a free block again */
     }
+    return size;
 }
 
 void slabs_teardown(void)

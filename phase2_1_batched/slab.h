@@ -207,7 +207,7 @@ extern uint64_t init_ns;
 /* A block of class c, or of size's class when c < 0: the slow path (initialization, refill,
  * new slab), never inlined.  NULL with errno = ENOMEM. */
 void *slab_alloc_slow(int c, size_t size, size_t *usable);
-void slab_after_free(struct slab *s); /* full -> partial, empty -> released */
+size_t slab_after_free(struct slab *s); /* full -> partial, empty -> released; s->size */
 int slabs_init(void);
 void slabs_teardown(void);
 
@@ -242,9 +242,9 @@ static inline void *slab_pop(struct slab *s)
     return b;
 }
 
-/* Pushes block b (the start of a threaded block of s) back on s's free list; returns 0.  When
- * b is on the free list already (its free key is set) it changes nothing and returns -1: a
- * double free.  The rare cases (the slab was full, or is now empty) go to slab_after_free.
+/* Pushes block b (the start of a threaded block of s) back on s's free list.  Returns 0, or 1
+ * when the slab was full or is now empty (the caller then calls slab_after_free).  When b is on
+ * the free list already (its free key is set) it changes nothing and returns -1: a double free.
  * Cost: the key test, a load, three stores, a decrement, two tests, and two Valgrind guards. */
 static inline int slab_push(struct slab *s, void *b)
 {
@@ -261,8 +261,7 @@ static inline int slab_push(struct slab *s, void *b)
     record_detach(s, b);
 #endif
     s->free = b;
-    if (unlikely(--s->live == 0 || !old)) slab_after_free(s);
-    return 0;
+    return unlikely(--s->live == 0 || !old);
 }
 
 #endif
