@@ -30,6 +30,6 @@ set key below center horizontal samplen 2 width 1
 if (clusters(opts, csv) > 7) { set xtics rotate by 25 right }
 set arrow 1 from graph 0, first 1000 to graph 1, first 1000 nohead dt 2 lw 1.5 lc rgb "#333333"
 set label 1 "one call per allocation" at graph 0.01, first 1000 offset 0, 0.7 tc rgb "#333333"
-plot for [i = 2:*] table("pivot.awk", opts, csv) using i:xtic(1) \
+plot for [i = 2:words(lts) + 1] table("pivot.awk", opts, csv) using i:xtic(1) \
      title columnhead(i) lt word(lts, i - 1)
 load here . "/svg.gp"

@@ -44,14 +44,15 @@ do for [e = floor(log10(ylo / 1.5)) : ceil(log10(STATS_max_y * 1.5))] {
 }
 set key outside right center vertical samplen 2
 # The traces name their peak live size along the top: every allocator replays the same trace,
-# so a trace's points share one x.
+# so a trace's points share one x.  The names come from x2tic() in a plot of fully transparent
+# dots (alpha FF): a point size of 0 would write scale(0) into the SVG, which renderers reject.
 set logscale x2
 set x2range [STATS_min_x / 1.5 : STATS_max_x * 1.5]
 set x2tics rotate by 90 left scale 0 font "Sans,8" textcolor rgb "#444444"
 set grid x2tics ytics
 plot for [i = 1:words(lts)] table("series.awk", opts, csv) index i - 1 using 1:2 \
          with points lt word(lts, i) ps 1.5 lw 2 title columnheader(1), \
-     table("series.awk", opts, csv) using 1:2:x2tic(3) axes x2y1 with points ps 0 notitle, \
+     table("series.awk", opts, csv) using 1:2:x2tic(3) axes x2y1 with dots lc rgb "#FF000000" notitle, \
      x with lines dt 1 lw 1.5 lc rgb "#555555" title "utilization 100%", \
      10 * x with lines dt 2 lw 1.5 lc rgb "#555555" title "utilization 10%", \
      100 * x with lines dt 3 lw 1.5 lc rgb "#555555" title "utilization 1%"

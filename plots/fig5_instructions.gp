@@ -23,6 +23,6 @@ set style fill solid 0.85 border -1
 set boxwidth 1
 set key below center horizontal maxrows 2 samplen 2 width 1
 if (clusters(opts, csv) > 7) { set xtics rotate by 25 right }
-plot for [i = 2:*] table("pivot.awk", opts, csv) using i:xtic(1) \
+plot for [i = 2:words(lts) + 1] table("pivot.awk", opts, csv) using i:xtic(1) \
      title columnhead(i) lt word(lts, i - 1)
 load here . "/svg.gp"

@@ -27,11 +27,12 @@ set boxwidth 1
 set key inside top right vertical samplen 2 width 2 box opaque
 if (clusters(opts, csv) > 7) { set xtics rotate by 25 right }
 # Each bar carries its value.  A cluster is n bars 1/(n + 1) wide (the rest is the gap),
-# centred on the row number: bar k (from 1) is centred at bar_x(row, k).
+# centred on the row number: bar k (from 1) is centred at bar_x(row, k).  (The bars' loop must end at
+# the last series: an open loop, 2:*, lays the clusters out for one more, empty series.)
 n = words(lts)
 bar_x(row, k) = row + (k - 1 - (n - 1) / 2.0) / (n + 1.0)
 shown(v) = v >= 100 ? sprintf("%.0f", v) : sprintf("%.3g", v)
-plot for [i = 2:*] table("pivot.awk", opts, csv) using i:xtic(1) \
+plot for [i = 2:words(lts) + 1] table("pivot.awk", opts, csv) using i:xtic(1) \
          title columnhead(i) lc rgb colour(i - 1), \
      for [i = 2:n + 1] table("pivot.awk", opts, csv) skip 1 \
          using (bar_x($0, i - 1)):i:(shown(column(i))) \

@@ -1,7 +1,7 @@
 /*
  * test_render.c - the render test: each figure script run through plots/render.sh --strict on
  * small CSVs written here into a temporary folder.  A figure passes when render.sh says it drew
- * it, its PNG is a PNG and not empty, its SVG is there, and gnuplot printed nothing at all (a
+ * it, its PNG is a PNG and not empty, its SVG is there and renders, and gnuplot printed nothing (a
  * warning fails the test).  A few figures are also read back: the SVG holds each name as written
  * (`noenhanced`: "phase2_1_batched" is not turned into subscripts) and only the series the
  * figure is meant to hold.  The last tests show that the harness fails: on a gnuplot warning, on
@@ -146,6 +146,18 @@ static char *read_output(const char *file, long *size)
     return text;
 }
 
+/* librsvg, a strict SVG renderer, must draw the file: an SVG can be well formed and still
+ * unreadable (a point of size 0 writes scale(0), which renderers reject). */
+static void expect_svg_renders(const char *file)
+{
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "rsvg-convert -o '%s/out/from-svg.png' '%s/out/%s'", root, root,
+             file);
+    int status = system(cmd);
+    cr_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0,
+              "%s does not render (rsvg-convert, from librsvg2-bin: make deps)", file);
+}
+
 /* Renders fig<name>.gp and checks what every figure must be.  Returns its SVG text (the caller
  * frees it) for the figure's own checks. */
 static char *expect_figure(const char *name)
@@ -169,6 +181,7 @@ static char *expect_figure(const char *name)
     char *svg = read_output(file, &size);
     cr_assert_not_null(svg, "%s is missing:\n%s", file, output);
     cr_assert_not_null(strstr(svg, "<svg"), "%s is not an SVG", file);
+    expect_svg_renders(file);
     return svg;
 }
 
