@@ -4,10 +4,11 @@
 # data: compare.csv
 #
 # x is the most payload the trace had live at once, y the most memory the allocator had mapped
-# from the OS at once.  The dashed diagonals are utilization (live / mapped): a point on the
+# from the OS at once.  The diagonals are utilization (live / mapped): a point on the solid
 # 100% line wastes nothing, a point on the 1% line maps a hundred bytes for every byte in use
-# (phase2_slab's page of metadata per allocation lands there).  Log-log.  Only allocators with
-# both figures are drawn: the phases count their own mappings, the reference allocators do not.
+# (phase2_slab, which maps metadata for every allocation, comes near it).  Log-log.  Only
+# allocators with both figures are drawn: the phases count their own mappings, the reference
+# allocators do not.
 name = "fig4_memory"
 load system("dirname '" . ARG0 . "'") . "/style.gp"
 
