@@ -19,19 +19,20 @@ static int check_slab(struct slab *s)
     if (s->class >= NCLASSES || s->size != class_size[s->class] ||
         s->nblocks != SLAB_SIZE / s->size)
         return check_failed("slab: size or block count disagrees with its class");
-    if (s->fresh < s->start || s->fresh > slab_end(s) || (s->fresh - s->start) % s->size)
+    if (s->fresh > (size_t) s->nblocks * s->size || s->fresh % s->size)
         return check_failed("slab: fresh pointer outside the slab or between blocks");
     size_t nfree = 0;
     for (char *b = s->free; b; b = block_link(b)) {
         if (++nfree > s->nblocks)
             return check_failed("slab: free list longer than the slab (a cycle?)");
-        if (b < s->start || b >= s->fresh || block_index(s, (size_t) (b - s->start)) < 0)
+        if (b < slab_start(s) || b >= slab_start(s) + s->fresh ||
+            block_index(s, (size_t) (b - slab_start(s))) < 0)
             return check_failed("slab: free list holds a pointer that is not a threaded block");
         if (!block_is_free(b))
             return check_failed(
                 "slab: a block on the free list lost its free key (use after free?)");
     }
-    size_t nfresh = (size_t) (slab_end(s) - s->fresh) / s->size;
+    size_t nfresh = ((size_t) s->nblocks * s->size - s->fresh) / s->size;
     if (s->live + nfree + nfresh != s->nblocks)
         return check_failed("slab: live + free + fresh blocks differ from the slab's blocks");
     if (s == class_current[s->class])
@@ -47,7 +48,7 @@ static int check_classes(void)
 {
     for (int c = 0; c < NCLASSES; c++) {
         struct slab *cur = class_current[c];
-        if (cur->class != c && !(cur->class == NO_CLASS && cur->start == NULL))
+        if (cur->class != c && !(cur->class == NO_CLASS && cur->start_key == 0))
             return check_failed("class: current slab of another class");
         for (struct slab *s = partial[c], *prev = NULL; s; prev = s, s = s->next)
             if (!s->listed || s->class != c || s->prev != prev)
@@ -63,7 +64,7 @@ int phase_check(void)
         struct region *r = regions[i].r;
         for (uint32_t k = 0; k < r->carved; k++) {
             struct slab *s = &r->desc[k];
-            if (s->start != r->slabs + (size_t) k * SLAB_SIZE)
+            if (slab_start(s) != region_slabs(r) + (size_t) k * SLAB_SIZE)
                 return check_failed("slab: descriptor does not describe its slab");
             if (s->class != NO_CLASS && check_slab(s) != 0) return -1;
         }

@@ -69,8 +69,8 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
 /* Whether p is the start of a block of s that was handed out (threaded, below fresh). */
 static inline int slab_block_ok(const struct slab *s, const void *p)
 {
-    return block_index(s, (size_t) ((const char *) p - s->start)) >= 0 &&
-           (const char *) p < s->fresh;
+    size_t off = (size_t) ((const char *) p - slab_start(s));
+    return block_index(s, off) >= 0 && off < s->fresh;
 }
 
 /* Not in a slab: the pool's, a big block, or not ours at all. */

@@ -37,13 +37,14 @@ int record_attach(struct slab *s, void *b, size_t usable)
     m->usable = usable;
     m->source = FROM_SLAB;
     m->size_class = s->class;
-    s->records[block_index(s, (size_t) ((char *) b - s->start))] = m;
+    s->records[block_index(s, (size_t) ((char *) b - slab_start(s)))] = m;
     return 0;
 }
 
 void record_detach(struct slab *s, void *b)
 {
-    SM_AllocationEnhanced **slot = &s->records[block_index(s, (size_t) ((char *) b - s->start))];
+    SM_AllocationEnhanced **slot =
+        &s->records[block_index(s, (size_t) ((char *) b - slab_start(s)))];
     meta_release(*slot);
     *slot = NULL;
 }

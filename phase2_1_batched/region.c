@@ -59,7 +59,7 @@ const struct region_span *span_search(uintptr_t a)
         else
             hi = mid;
     }
-    if (hi == 0 || a < regions[lo].lo || a >= regions[lo].hi) return NULL;
+    if (hi == 0 || a - regions[lo].lo >= regions[lo].size) return NULL;
     struct region_span *slot = &span_cache[(a >> 16) % SPAN_CACHE];
     *slot = regions[lo];
     return slot;
@@ -80,12 +80,12 @@ static int table_room(void)
 
 static void table_insert(struct region *r)
 {
-    uintptr_t lo = (uintptr_t) r->slabs;
+    uintptr_t lo = (uintptr_t) r;
     size_t i = nregions;
     while (i > 0 && regions[i - 1].lo > lo)
         i--;
     memmove(&regions[i + 1], &regions[i], (nregions - i) * sizeof *regions);
-    regions[i] = (struct region_span){lo, lo + (uintptr_t) r->nslabs * SLAB_SIZE, r};
+    regions[i] = (struct region_span){lo, r->head + (size_t) r->nslabs * SLAB_SIZE, r};
     nregions++;
 }
 
@@ -97,10 +97,10 @@ static struct region *region_new(uint32_t nslabs)
     struct region *r = sysalloc(len);
     if (!r) return NULL;
     r->len = len;
-    r->slabs = (char *) r + header_bytes(nslabs);
+    r->head = header_bytes(nslabs);
     r->nslabs = nslabs;
     r->carved = 0;
-    SM_VG_CLOSE(r->slabs, nslabs * SLAB_SIZE); /* no block is live yet */
+    SM_VG_CLOSE(region_slabs(r), nslabs * SLAB_SIZE); /* no block is live yet */
     table_insert(r);
     newest = r;
     regions_made++;
@@ -124,7 +124,7 @@ struct slab *slab_carve(void)
     }
     struct slab *s = &newest->desc[newest->carved];
     memset(s, 0, sizeof *s);
-    s->start = newest->slabs + (size_t) newest->carved * SLAB_SIZE;
+    s->start_key = ~(uintptr_t) (region_slabs(newest) + (size_t) newest->carved * SLAB_SIZE);
     s->class = NO_CLASS;
 #if !BATCH_METADATA
     if (record_array_new(s) != 0)
@@ -148,12 +148,11 @@ int regions_check(void)
     for (size_t i = 0; i < nregions; i++) {
         struct region_span *sp = &regions[i];
         struct region *r = sp->r;
-        if (sp->lo != (uintptr_t) r->slabs || sp->hi != sp->lo + r->nslabs * SLAB_SIZE)
+        if (sp->lo != (uintptr_t) r || sp->size != r->head + (size_t) r->nslabs * SLAB_SIZE)
             return check_failed("region: span disagrees with its region");
-        if (i > 0 && regions[i - 1].hi > sp->lo)
+        if (i > 0 && regions[i - 1].lo + regions[i - 1].size > sp->lo)
             return check_failed("region: table not sorted, or two regions overlap");
-        if ((char *) r + r->len < r->slabs + (size_t) r->nslabs * SLAB_SIZE ||
-            (char *) &r->desc[r->nslabs] > r->slabs || (uintptr_t) r->slabs % PAGE)
+        if (r->len < sp->size || (char *) &r->desc[r->nslabs] > region_slabs(r) || r->head % PAGE)
             return check_failed("region: slabs or descriptors outside the mapping");
         if (r->carved > r->nslabs || (r != newest && r->carved != r->nslabs))
             return check_failed("region: slabs left to carve in a region that is not the newest");
@@ -164,7 +163,7 @@ int regions_check(void)
     for (struct slab *s = free_slabs; s; s = s->next) {
         if (++n > carved || s->class != NO_CLASS || s->live != 0)
             return check_failed("region: a slab on the free-slab stack is in use");
-        if (slab_of(s->start) != NULL)
+        if (slab_of(slab_start(s)) != NULL)
             return check_failed("region: a free slab is still found by slab_of");
     }
     return 0;

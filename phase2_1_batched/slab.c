@@ -39,14 +39,14 @@ static uint64_t now_ns(void)
 /* Threads the next n fresh blocks of s onto its free list, lowest address first. */
 static void thread_fresh(struct slab *s, size_t n)
 {
-    size_t left = (size_t) (slab_end(s) - s->fresh) / s->size;
+    size_t left = ((size_t) s->nblocks * s->size - s->fresh) / s->size;
     if (n > left) n = left;
     for (size_t i = n; i-- > 0;) {
-        char *b = s->fresh + i * s->size;
+        char *b = slab_start(s) + s->fresh + i * s->size;
         block_push_link(b, s->free);
         s->free = b;
     }
-    s->fresh += n * s->size;
+    s->fresh += (uint32_t) (n * s->size);
 }
 
 /* Blocks threaded at a time: a page's worth with LAZY_SLABS, the whole slab without. */
@@ -63,7 +63,7 @@ static void slab_setup(struct slab *s, int c)
     s->nblocks = (uint16_t) (SLAB_SIZE / s->size);
     s->inv = (uint32_t) ((((uint64_t) 1 << 32) + s->size - 1) / s->size);
     s->free = NULL;
-    s->fresh = s->start;
+    s->fresh = 0;
     s->live = 0;
     s->listed = 0;
     s->next = s->prev = NULL;
@@ -94,7 +94,7 @@ static void partial_push(struct slab *s)
 static int refill(int c)
 {
     struct slab *s = class_current[c];
-    if (s != &no_slab && s->fresh < slab_end(s)) {
+    if (s != &no_slab && s->fresh < (size_t) s->nblocks * s->size) {
         thread_fresh(s, thread_batch(s));
         return 0;
     }

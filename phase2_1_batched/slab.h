@@ -24,6 +24,12 @@
  *   +---------------+----------------------+---------+----------+----------+-- ... --+
  *                                                    ^ slabs, SLAB_SIZE each, page-aligned
  *
+ * Pointers memcheck must not see: its leak check scans the allocator's own memory for words
+ * pointing at a block, and a leaked block still pointed at is "still reachable", not "lost".
+ * So no descriptor or table keeps the address of a block: a slab's first block is kept as
+ * ~address (start_key), the fresh limit as an offset, a region span starts at the region's
+ * header and has a size, not an end (which could be the next mapping's first block).
+ *
  * The build switches: each correction of the seed's Phase 2.1, default 1; 0 falls back to
  * phase2's behaviour for that part alone (README.md, "Switches").
  */
@@ -75,17 +81,17 @@ typedef struct SM_AllocationEnhanced SM_AllocationEnhanced;
  *   fresh block and is not the class's current slab.
  */
 struct slab {
-    void *free;        /* first free block, or NULL */
-    uint32_t size;     /* block size in bytes, class_size[class] */
-    uint32_t live;     /* blocks handed out and not freed */
-    char *start;       /* the first block (the slab's first byte) */
-    char *fresh;       /* the first block never threaded; start + nblocks * size when none */
-    uint32_t inv;      /* ceil(2^32 / size): offset * inv >> 32 is offset / size */
-    uint16_t nblocks;  /* SLAB_SIZE / size */
-    uint8_t class;     /* its class, or NO_CLASS */
-    uint8_t listed;    /* on its class's partial list */
-    struct slab *next; /* partial list, or free-slab stack */
-    struct slab *prev; /* partial list */
+    void *free;          /* first free block, or NULL */
+    uint32_t size;       /* block size in bytes, class_size[class] */
+    uint32_t live;       /* blocks handed out and not freed */
+    uintptr_t start_key; /* ~(the first block): see "Pointers memcheck must not see" */
+    uint32_t fresh;      /* offset of the first block never threaded; nblocks * size when none */
+    uint32_t inv;        /* ceil(2^32 / size): offset * inv >> 32 is offset / size */
+    uint16_t nblocks;    /* SLAB_SIZE / size */
+    uint8_t class;       /* its class, or NO_CLASS */
+    uint8_t listed;      /* on its class's partial list */
+    struct slab *next;   /* partial list, or free-slab stack */
+    struct slab *prev;   /* partial list */
 #if !BATCH_METADATA
     SM_AllocationEnhanced **records; /* one per block, indexed by block number */
 #endif
@@ -95,7 +101,7 @@ struct slab {
  * carved on have never been used. */
 struct region {
     size_t len;      /* bytes mapped, as passed to sysalloc */
-    char *slabs;     /* the first slab, page-aligned */
+    size_t head;     /* bytes before the first slab (this struct, desc[], padding to a page) */
     uint32_t nslabs; /* slabs the region holds */
     uint32_t carved; /* slabs handed out so far (lazily, in address order) */
     struct slab desc[];
@@ -103,7 +109,8 @@ struct region {
 
 /* The regions, sorted by address, for the range check that every free starts with. */
 struct region_span {
-    uintptr_t lo, hi; /* [slabs, slabs + nslabs * SLAB_SIZE) */
+    uintptr_t lo; /* the region's first byte (its header, never a block) */
+    size_t size;  /* head + nslabs * SLAB_SIZE */
     struct region *r;
 };
 extern struct region_span *regions;
@@ -126,12 +133,12 @@ static inline struct slab *slab_of(const void *p)
 {
     uintptr_t a = (uintptr_t) p;
     const struct region_span *sp = &span_cache[(a >> 16) % SPAN_CACHE];
-    if (unlikely(a - sp->lo >= sp->hi - sp->lo)) {
+    if (unlikely(a - sp->lo >= sp->size)) {
         sp = span_search(a);
         if (!sp) return NULL;
     }
     struct region *r = sp->r;
-    size_t i = (a - sp->lo) >> SLAB_SHIFT;
+    size_t i = (a - sp->lo - r->head) >> SLAB_SHIFT; /* a pointer into the head wraps: i huge */
     return i < r->carved && r->desc[i].class != NO_CLASS ? &r->desc[i] : NULL;
 }
 
@@ -217,10 +224,20 @@ void record_detach(struct slab *s, void *b);
 int record_array_new(struct slab *s);
 void record_teardown(void);
 
-/* The end of s's blocks. */
+/* The first block of s, and the end of its blocks. */
+static inline char *slab_start(const struct slab *s)
+{
+    return (char *) ~s->start_key;
+}
+
 static inline char *slab_end(const struct slab *s)
 {
-    return s->start + (size_t) s->nblocks * s->size;
+    return slab_start(s) + (size_t) s->nblocks * s->size;
+}
+
+static inline char *region_slabs(const struct region *r)
+{
+    return (char *) r + r->head;
 }
 
 /* Pops the first free block of s (s->free != NULL).  Cost: two loads, three stores, an
