@@ -1,25 +1,22 @@
 #!/usr/bin/env bash
-# instr.sh - instructions per operation, as a native run executes them: the labs' grading figure.
+# instr.sh - instructions per operation on the traces you name: the labs' grading figure.
 #
 #   labs/instr.sh ALLOCATOR [SWITCH=0...] TRACE...
-#     ALLOCATOR   phase0 phase1 phase2 phase2_1 (or a phase folder), or glibc
+#     ALLOCATOR   phase0 phase1 phase2 phase2_1 (or a phase folder), glibc, jemalloc, mimalloc,
+#                 tcmalloc
 #     SWITCH=0    a phase2_1 correction switched off (BATCH_METADATA=0 ...; phase2_1 only)
 #
 # Prints a CSV, allocator,trace,instructions_per_op, one row per trace: callgrind's count of
 # the instructions executed in the replay loop and below (--toggle-collect=replay_trace), one
 # replay from an empty allocator, divided by the trace's operations.  The same on every run
-# and every machine.
-#
-# Why not `make phase0 callgrind`: under any Valgrind tool the sm_* front talks to memcheck
-# (common/sm_valgrind.h: block registration and a side table of sizes), work a native run
-# skips, and that is counted too (phase0 on scale_1e3: about 1,590 instructions per operation
-# counted that way, about 310 without).  So this script builds a copy of the phase with
-# -DNVALGRIND into build/<phase>[-no_<switch>]-nvg/, in which every request is the native
-# load-and-branch (the method of phase2_1_batched/ablation.sh), and counts that.
+# and every machine.  It is the measurement of `make callgrind` (common/bench/compare.sh), for
+# one allocator, the traces given, and phase2_1 with corrections switched off
+# (build/phase2_1_batched-no_<switch>/, as `make -C phase2_1_batched SWITCH=0` builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 usage() {
-    echo "usage: labs/instr.sh phase0|phase1|phase2|phase2_1|glibc [SWITCH=0...] trace.rep..." >&2
+    echo "usage: labs/instr.sh phase0|phase1|phase2|phase2_1|glibc|jemalloc|mimalloc|tcmalloc" \
+        "[SWITCH=0...] trace.rep..." >&2
     exit 2
 }
 [ $# -ge 2 ] || usage
@@ -30,7 +27,7 @@ phase0) dir=phase0_original ;;
 phase1) dir=phase1_bitmap ;;
 phase2) dir=phase2_slab ;;
 phase2_1) dir=phase2_1_batched ;;
-glibc) dir="" ;;
+glibc | jemalloc | mimalloc | tcmalloc) dir="" ;;
 *) dir=$who ;;
 esac
 switches=() suffix=""
@@ -49,24 +46,28 @@ if [ -n "$suffix" ] && [ "$dir" != phase2_1_batched ]; then
     exit 2
 fi
 
+preload=() name=(--name)
 if [ -z "$dir" ]; then
     make -s --no-print-directory build/system/smbench >&2
-    bin=build/system/smbench label=glibc
+    bin=build/system/smbench label=$who
+    if [ "$who" != glibc ]; then
+        lib=$(ls /usr/lib/*/lib"${who}"*.so.[0-9] 2>/dev/null | grep -v _debug | head -n 1)
+        [ -n "$lib" ] || { echo "instr.sh: lib$who is not installed (make deps)" >&2; exit 2; }
+        preload=(LD_PRELOAD="$lib") name=(--expect) # a preload that did not take is an error
+    fi
 else
-    variant=$suffix-nvg
-    # NVALGRIND leaves some variables unused: no -Werror for this copy.
-    make -s --no-print-directory -C "$dir" "${switches[@]}" VARIANT="$variant" \
-        CFLAGS="-std=c17 -O2 -g -DNVALGRIND" >&2
-    make -s --no-print-directory "build/$dir$variant/smbench" >&2
-    bin=build/$dir$variant/smbench label=$dir$suffix
+    make -s --no-print-directory -C "$dir" "${switches[@]}" >&2
+    make -s --no-print-directory "build/$dir$suffix/smbench" >&2
+    bin=build/$dir$suffix/smbench label=$dir$suffix
 fi
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
 echo "allocator,trace,instructions_per_op"
 for t in "$@"; do
-    valgrind --tool=callgrind --callgrind-out-file="$out/cg" --collect-atstart=no \
-        --toggle-collect=replay_trace "$bin" --name "$label" --once "$t" >"$out/row" 2>"$out/err" ||
+    env "${preload[@]}" valgrind --tool=callgrind --callgrind-out-file="$out/cg" \
+        --collect-atstart=no --toggle-collect=replay_trace "$bin" "${name[@]}" "$label" --once "$t" \
+        >"$out/row" 2>"$out/err" ||
         { cat "$out/err" >&2; echo "instr.sh: $label failed on $t" >&2; exit 1; }
     ops=$(cut -d, -f3 "$out/row")
     ir=$(awk '/^summary:/ { print $2 }' "$out/cg")
