@@ -19,12 +19,20 @@ filter=${VG_FILTER:-}
 memcheck="valgrind --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes"
 status=0
 
-rm -rf "$out/suite" "$out/bench" "$out/test_sm" && mkdir -p "$out/suite"
+rm -rf "$out/suite" "$out/bench" "$out/test_sm" "$out/libsm.so" && mkdir -p "$out/suite"
 start=$(date +%s)
 echo "==== $phase: shared suite under memcheck (logs: build/valgrind/$phase/suite)"
 # A copy: Criterion starts each test by running its own executable again, which under Valgrind
 # means the file by its path, and a rebuild of test_sm during the run would mix two suites.
+# test_badptr loads the libsm.so beside the program and ../*/libsm.so: the phases' own get a
+# copy too, not the variants' (build/<phase>-<variant>/): an ASan build's libsm.so, loaded
+# under Valgrind, ends the process.
 cp "$root/build/$phase/test_sm" "$out/test_sm"
+for lib in "$root"/build/*/libsm.so; do
+    case $lib in */build/*-*/libsm.so) continue ;; esac
+    copy=$root/build/valgrind/$(basename "$(dirname "$lib")")
+    mkdir -p "$copy" && cp "$lib" "$copy/libsm.so"
+done
 if ! $memcheck --log-file="$out/suite/%p.log" "$out/test_sm" --jobs 1 \
         ${filter:+--filter "$filter"} >"$out/suite.out" 2>&1; then
     tail -n 20 "$out/suite.out"
