@@ -7,8 +7,8 @@
  *   slab     SLAB_SIZE bytes cut into equal blocks of one class.  Its descriptor (struct slab)
  *            lives outside it, so the slab itself is nothing but blocks.
  *   region   one sysalloc mapping: a struct region, the descriptors of its slabs, then the
- *            slabs, page-aligned.  Regions grow geometrically (region.c), so the number of
- *            sysalloc calls grows with peak memory, not with the number of allocations.
+ *            slabs, page-aligned.  Each region is a quarter of the heap so far (region.c), so
+ *            the number of sysalloc calls grows with peak memory, not with allocations.
  *   free list  the free blocks of one slab, linked through their first word; the second word of
  *            a free block holds its free key, (address ^ FREE_KEY), which is how a double free
  *            is recognised.
@@ -31,7 +31,7 @@
  * header and has a size, not an end (which could be the next mapping's first block).
  *
  * The build switches: each correction of the seed's Phase 2.1, default 1; 0 falls back to
- * phase2's behaviour for that part alone (README.md, "Switches").
+ * phase2's behaviour for that part alone (README.md, "The five corrections and their switches").
  */
 #ifndef PHASE2_1_SLAB_H
 #define PHASE2_1_SLAB_H
@@ -118,7 +118,7 @@ extern size_t nregions;
 
 /* A direct-mapped cache of region spans, indexed by address bits 16..24: the span of the last
  * region looked up in each 64 KiB slot ({0, 0, NULL} when none).  A slot meets at most two
- * regions, since every region is larger than 64 KiB. */
+ * regions, since every region is larger than 64 KiB (with BULK_SLABS=0, up to four). */
 #define SPAN_CACHE 512
 extern struct region_span span_cache[SPAN_CACHE];
 
@@ -127,8 +127,8 @@ const struct region_span *span_search(uintptr_t a);
 
 /* The slab holding p, or NULL when p is in none of our slabs.  Reads only the region table and
  * a descriptor, never the memory at p.  Cost: when p's cache slot holds its region (nearly
- * always), a shift, a mask, a subtract, a compare
- * and a shift; otherwise a binary search over the regions. */
+ * always), a shift, a mask, two subtracts, a compare and a shift, then the descriptor's class;
+ * otherwise a binary search over the regions. */
 static inline struct slab *slab_of(const void *p)
 {
     uintptr_t a = (uintptr_t) p;
