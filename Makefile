@@ -3,6 +3,7 @@
 #   make                  builds every phase (build/<phase>/libsm.a, libsm.so)
 #   make test             the shared suite on every phase, then the repository's other tests
 #   make phase1 test      the suite on one phase (phase0, phase1, phase2, phase2_1)
+#   make test SAN=1       the suite on every phase built with ASan+UBSan
 #   make deps             installs the Debian packages the course needs (make test does it too)
 #   make format           clang-format over every C file
 #   make clean
@@ -43,7 +44,9 @@ test-phases: deps
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
-test: test-phases $(if $(SELECTED),,$(EXTRA_TESTS))
+# With SAN=1 (every phase and the suite under ASan+UBSan, build/<phase>-san) the other tests
+# are left out: they build their own programs against the normal build/<phase>/.
+test: test-phases $(if $(SELECTED)$(filter 1,$(SAN)),,$(EXTRA_TESTS))
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
