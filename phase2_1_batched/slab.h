@@ -142,6 +142,18 @@ static inline struct slab *slab_of(const void *p)
     return i < r->carved && r->desc[i].class != NO_CLASS ? &r->desc[i] : NULL;
 }
 
+/* slab_of for the fast path: NULL also when p's cache slot misses (the caller then takes the
+ * general path), so that it makes no call. */
+static inline struct slab *slab_of_cached(const void *p)
+{
+    uintptr_t a = (uintptr_t) p;
+    const struct region_span *sp = &span_cache[(a >> 16) % SPAN_CACHE];
+    if (unlikely(a - sp->lo >= sp->size)) return NULL;
+    struct region *r = sp->r;
+    size_t i = (a - sp->lo - r->head) >> SLAB_SHIFT;
+    return i < r->carved && r->desc[i].class != NO_CLASS ? &r->desc[i] : NULL;
+}
+
 /* The number of the block at offset off in a slab of s's class, or -1 when off is not the start
  * of a block.  Cost: two multiplies and a compare, no division. */
 static inline long block_index(const struct slab *s, size_t off)
