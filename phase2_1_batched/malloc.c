@@ -118,7 +118,7 @@ static __attribute__((noinline)) size_t free_general(void *ptr, const char *func
  * multiplies, two compares), the free-key test that catches a double free, then the push.
  * Everything else - a cache miss, a pointer not in a slab, a bad pointer, Valgrind, the
  * records of BATCH_METADATA=0 - is free_general, and a slab that was full or is now empty is
- * slab_after_free, both as tail calls: the common case makes no call and saves no register.
+ * slab_after_free, both as tail calls: the common case makes no call (and saves one register).
  * Measured with callgrind on phase1_pattern: 65 instructions per phase_free.
  */
 size_t phase_free(void *ptr, const char *func)
