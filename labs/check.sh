@@ -174,6 +174,71 @@ lab2() {
     has fail_after.txt 'memory exhausted' "sort's out-of-memory message (step 5)"
 }
 
+lab3() {
+    local builds="phase2_1_batched phase2_1_batched-no_batch_metadata phase2_1_batched-no_bulk_slabs
+        phase2_1_batched-no_lazy_slabs phase2_1_batched-no_fast_path phase2_1_batched-no_hybrid"
+    for b in $builds; do
+        has ablation.md "^\\| $b \\| slab_mix \\| [0-9]+ " "the $b row on slab_mix (step 2)"
+        has ablation_random.md "^\\| $b \\| random \\| [0-9]+ " "the $b row on random (step 2)"
+        for t in phase1_pattern slab_mix; do row instr_ablation.csv "$b" $t instructions_per_op 1; done
+    done
+    more instr_ablation.csv phase2_1_batched-no_batch_metadata slab_mix instr_ablation.csv \
+        phase2_1_batched slab_mix instructions_per_op
+    more instr_ablation.csv phase2_1_batched-no_fast_path slab_mix instr_ablation.csv \
+        phase2_1_batched slab_mix instructions_per_op
+    for c in "all corrections" BATCH_METADATA=0 BULK_SLABS=0 LAZY_SLABS=0 FAST_PATH=0 HYBRID=0; do
+        for t in phase1_pattern slab_mix random; do row ablation.csv "$c" $t ns_per_op; done
+    done
+    file fig6_ablation.png
+    for a in phase2_1_batched $SYSTEM; do row compare.csv "$a" slab_mix ns_per_op; done
+    row compare.csv phase2_1_batched slab_mix sysalloc_per_1k_allocs 0 10
+    file fig1_time_per_op.png
+    for a in phase2_1_batched $SYSTEM; do
+        for t in slab_mix random; do row instr_allocators.csv "$a" $t instructions_per_op 1; done
+    done
+}
+
+lab4() {
+    for f in memcheck_phase0.txt memcheck_phase2_1.txt memcheck_phase2_1_1000.txt; do
+        has $f 'Invalid read of size 1' "memcheck's read-after-free report (step 1)"
+        has $f 'Invalid write of size 1' "memcheck's overflow report (step 1)"
+        has $f 'definitely lost: [1-9][0-9]* bytes in 1 blocks' "the leaked block (step 1)"
+    done
+    has memcheck_unannotated.txt 'ERROR SUMMARY: 0 errors' "memcheck seeing nothing without the annotations (step 2)"
+    file mybug.c
+    has memcheck_mybug.txt 'ERROR SUMMARY' "a memcheck run on your own bug (step 3)"
+    has suite_phase1.txt 'memcheck clean' "phase1's suite clean under memcheck (step 4)"
+}
+
+lab5() {
+    file out_glibc.txt
+    for p in phase0 phase1 phase2 phase2_1; do
+        if [ -s "$dir/out_$p.txt" ] && cmp -s "$dir/out_glibc.txt" "$dir/out_$p.txt"; then
+            ok
+        else
+            bad "$dir/out_$p.txt is missing or differs from out_glibc.txt (step 1)"
+        fi
+        has stats_$p.txt '^sm_stats: phase[0-9_a-z]+ sqlite3\[' "$p's SM_STATS line (step 1)"
+    done
+    has stats_phase2.txt 'sysalloc_calls=[0-9]{6,}' "phase2's hundred thousand sysalloc calls (step 1)"
+    has cc_phase2.txt '^sm_stats: phase2_slab cc1\[' "cc1's SM_STATS line on phase2 (step 2)"
+    has cc_phase2_1.txt '^sm_stats: phase2_1_batched cc1\[' "cc1's SM_STATS line on phase2_1 (step 2)"
+    if [ -s "$dir/diag_phase2.o" ] && cmp -s "$dir/diag_phase2.o" "$dir/diag_phase2_1.o"; then
+        ok
+    else
+        bad "$dir/diag_phase2.o and diag_phase2_1.o are missing or differ (step 2)"
+    fi
+    local ops
+    ops=$(sed -n 3p "$dir/sqlite.rep" 2>/dev/null)
+    range "$ops" 10000 100000000 "the operations in sqlite.rep's header (step 3)"
+    for a in $PHASES $SYSTEM; do row replay.csv "$a" sqlite ns_per_op; done
+    row replay.csv phase2_slab sqlite sysalloc_per_1k_allocs 900
+    row replay.csv phase2_1_batched sqlite sysalloc_per_1k_allocs 0 10
+    for a in phase0_original phase1_bitmap phase2_slab phase2_1_batched glibc mimalloc; do
+        row instr.csv "$a" sqlite instructions_per_op 1
+    done
+}
+
 case $lab in
 lab[0-5])
     if ! declare -F "$lab" >/dev/null; then
