@@ -1,7 +1,8 @@
 /*
  * overflow.c - lab 1: what sm_check() sees when a program writes past the end of a block.
  *
- *   cc -std=c17 -Icommon -o build/labs/lab1/overflow_phase0 labs/overflow.c build/phase0_original/libsm.a
+ *   cc -std=c17 -Icommon -o build/labs/lab1/overflow_phase0 labs/overflow.c \
+ *       build/phase0_original/libsm.a
  *   build/labs/lab1/overflow_phase0 [bytes]
  *
  * Allocates two 40-byte blocks, a then b, fills b with 'B', then writes `bytes` bytes (default
@@ -30,7 +31,8 @@ int main(int argc, char **argv)
     memset(b, 'B', BLOCK);
     printf("%s: a = %p (usable %zu), b = %p, b - a = %td bytes\n", sm_name(), (void *) a,
            sm_usable_size(a), (void *) b, b - a);
-    printf("%s: sm_check before the overflow: %s\n", sm_name(), sm_check() == 0 ? "passes" : "FAILS");
+    printf("%s: sm_check before the overflow: %s\n", sm_name(),
+           sm_check() == 0 ? "passes" : "FAILS");
     fflush(stdout);
     memset(a, 'A', BLOCK + past); /* the bug: `past` bytes beyond the 40 asked for */
     int broken = sm_check() != 0; /* a failing check names the invariant on stderr */
