@@ -42,16 +42,15 @@ has() {
     fi
 }
 
-# val CSV ALLOCATOR TRACE COLUMN: the value in the row of that allocator and trace, by column
-# name; the CSV's own header when it has one, the driver's otherwise.
+# val CSV ALLOCATOR TRACE COLUMN: the value in the row of that allocator (or configuration) and
+# trace, by column name; the CSV's own header when it has one, the driver's otherwise.
 val() {
     awk -F, -v a="$2" -v t="$3" -v c="$4" -v h="$SMBENCH_HEADER" '
         function columns(line,    n, f, i) {
             n = split(line, f, ",")
             for (i = 1; i <= n; i++) if (f[i] == c) k = i
         }
-        NR == 1 && $1 == "allocator" { columns($0); next }
-        NR == 1 { columns(h) }
+        NR == 1 { columns($0); if (k) next; columns(h) } # a header names the column
         $1 == a && $2 == t && k { print $k; exit }' "$dir/$1" 2>/dev/null
 }
 
