@@ -127,6 +127,8 @@ lab0() {
     is info.csv phase2_slab slab_mix mode "INFO MODE"
     has info.log '^sysalloc: asked [0-9]+ bytes' "info mode's sysalloc lines (step 4)"
     lines info.log 6727
+    range "$(strace_calls strace_info.txt write)" 13000 14000 "info mode's write calls in strace_info.txt (step 4)"
+    range "$(strace_calls strace_silent.txt write)" 1 5 "silent mode's write calls in strace_silent.txt (step 4)"
     is seed_phase1.csv phase1_bitmap phase1_pattern mode "INFO MODE"
     is fair_phase1.csv phase1_bitmap slab_mix mode silent
 }
