@@ -12,6 +12,7 @@
 #include "../common/tests/test_util.h"
 
 #include <criterion/criterion.h>
+#include <valgrind/valgrind.h>
 #include <string.h>
 
 #define WAVE 4000
@@ -142,6 +143,8 @@ Test(phase2_1, pointer_into_a_released_slab_aborts)
 
 Test(phase2_1, check_sees_a_write_after_free)
 {
+    if (RUNNING_ON_VALGRIND)
+        cr_skip_test("the write after free is the bug memcheck reports: not run under Valgrind");
     unsigned char *a = sm_malloc(40), *b = sm_malloc(40);
     sm_free(a);
     cr_assert_eq(sm_check(), 0);
