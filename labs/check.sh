@@ -203,7 +203,7 @@ lab4() {
     for f in memcheck_phase0.txt memcheck_phase2_1.txt memcheck_phase2_1_1000.txt; do
         has $f 'Invalid read of size 1' "memcheck's read-after-free report (step 1)"
         has $f 'Invalid write of size 1' "memcheck's overflow report (step 1)"
-        has $f 'definitely lost: [1-9][0-9]* bytes in 1 blocks' "the leaked block (step 1)"
+        has $f 'definitely lost: [1-9][0-9,]* bytes in 1 blocks' "the leaked block (step 1)"
     done
     has memcheck_unannotated.txt 'ERROR SUMMARY: 0 errors' "memcheck seeing nothing without the annotations (step 2)"
     file mybug.c
