@@ -6,7 +6,8 @@
 # process into build/valgrind/PHASE/; check_logs.sh reads them, since Criterion ignores what
 # valgrind finds in a test.  --jobs 1 runs the tests one after another: under Valgrind two at
 # once only compete for the same cores.  VG_FILTER, a Criterion --filter pattern, narrows the
-# suite (e.g. VG_FILTER='stress/*'); by default every test runs.  The benchmark runs when build/PHASE/smbench exists
+# suite (e.g. VG_FILTER='stress/*'); by default every test runs.  A test that commits a memory
+# error on purpose (to show that sm_check sees it) has its entry in intentional.supp.  The benchmark runs when build/PHASE/smbench exists
 # (--once: one replay, no timing), on VG_TRACE (default: common/traces/realloc-heavy.rep, the
 # trace that resizes in place most).  Exit status 1 when memcheck reported anything, or when a
 # test failed under Valgrind.
@@ -16,9 +17,14 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 out=$root/build/valgrind/$phase
 trace=${VG_TRACE:-$root/common/traces/realloc-heavy.rep}
 filter=${VG_FILTER:-}
-memcheck="valgrind --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes"
+memcheck="valgrind --leak-check=full --errors-for-leak-kinds=definite --trace-children=yes
+          --suppressions=$root/common/valgrind/intentional.supp"
 status=0
 
+# One run per phase at a time: two would share (and delete) the same logs.
+mkdir -p "$out"
+exec 9>"$out.lock"
+flock 9 || exit 1
 rm -rf "$out/suite" "$out/bench" "$out/test_sm" "$out/libsm.so" && mkdir -p "$out/suite"
 start=$(date +%s)
 echo "==== $phase: shared suite under memcheck (logs: build/valgrind/$phase/suite)"
@@ -31,7 +37,8 @@ cp "$root/build/$phase/test_sm" "$out/test_sm"
 for lib in "$root"/build/*/libsm.so; do
     case $lib in */build/*-*/libsm.so) continue ;; esac
     copy=$root/build/valgrind/$(basename "$(dirname "$lib")")
-    mkdir -p "$copy" && cp "$lib" "$copy/libsm.so"
+    # cp then mv: a run of another phase may have the old copy loaded
+    mkdir -p "$copy" && cp "$lib" "$copy/libsm.so.$$" && mv "$copy/libsm.so.$$" "$copy/libsm.so"
 done
 if ! $memcheck --log-file="$out/suite/%p.log" "$out/test_sm" --jobs 1 \
         ${filter:+--filter "$filter"} >"$out/suite.out" 2>&1; then
