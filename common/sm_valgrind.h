@@ -46,7 +46,7 @@ static inline int sm_vg_running(void)
  * the one test a hot path makes before jumping to an out-of-line annotated version. */
 static inline int sm_vg_off(void)
 {
-    return __builtin_expect(sm_vg_state == 1, 1);
+    return __builtin_expect(sm_vg_state == 1, 1) != 0;
 }
 
 /* The allocator is about to read or write its own bytes [p, p + n). */
