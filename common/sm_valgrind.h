@@ -10,8 +10,8 @@
  * opens what it is about to touch with SM_VG_OPEN and closes it again with SM_VG_CLOSE.
  *
  * The blocks themselves are announced by one caller only, common/sm_api.c, the front every
- * phase goes through (the sm_vg_block_* functions below, in sm_valgrind.c): a phase never calls
- * VALGRIND_MALLOCLIKE_BLOCK itself.  Who does what, for a block of usable size u asked as n:
+ * phase goes through (its VG_* macros, with the table of sizes in sm_valgrind.c): a phase never
+ * calls VALGRIND_MALLOCLIKE_BLOCK itself.  Who does what, for a block of usable size u asked as n:
  *
  *   phase_malloc      carves the block; its own headers and links stay closed
  *   sm_api.c          closes [p, p + u), then registers [p, p + n) with memcheck (undefined),
