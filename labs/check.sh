@@ -10,7 +10,7 @@
 # line per missing or wrong result, naming the file and the step to run again; exit status 1 if
 # there is any.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 lab=${1:?usage: labs/check.sh lab0|lab1|lab2|lab3|lab4|lab5}
 dir=build/labs/$lab
 passed=0 failed=0

@@ -33,7 +33,8 @@ esac
 switches=() suffix=""
 while [ $# -gt 0 ] && [[ $1 == *=* ]]; do
     switches+=("$1")
-    suffix+="-no_$(echo "${1%%=*}" | tr A-Z a-z)"
+    sw=${1%%=*}
+    suffix+="-no_${sw,,}"
     shift
 done
 [ $# -ge 1 ] || usage
@@ -51,7 +52,13 @@ if [ -z "$dir" ]; then
     make -s --no-print-directory build/system/smbench >&2
     bin=build/system/smbench label=$who
     if [ "$who" != glibc ]; then
-        lib=$(ls /usr/lib/*/lib"${who}"*.so.[0-9] 2>/dev/null | grep -v _debug | head -n 1)
+        case $who in
+        jemalloc) soname=libjemalloc.so.2 ;;
+        mimalloc) soname=libmimalloc.so.2 ;;
+        *) soname=libtcmalloc_minimal.so.4 ;;
+        esac
+        # The same lookup as common/bench/compare.sh.
+        lib=$(/sbin/ldconfig -p 2>/dev/null | awk -v l="$soname" '$1 == l { print $NF; exit }')
         [ -n "$lib" ] || { echo "instr.sh: lib$who is not installed (make deps)" >&2; exit 2; }
         preload=(LD_PRELOAD="$lib") name=(--expect) # a preload that did not take is an error
     fi

@@ -11,7 +11,7 @@
 # handout's line number, the command and the end of its output.  --list prints the commands
 # without running them.  Logs: build/labs/handouts/<lab>.log.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 list=0
 if [ "${1:-}" = --list ]; then
     list=1
