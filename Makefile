@@ -44,9 +44,8 @@ test-phases: deps
 	done; \
 	if [ -n "$$failed" ]; then echo "FAILED:$$failed"; exit 1; fi
 
-# With SAN=1 (every phase and the suite under ASan+UBSan, build/<phase>-san) the other tests
-# are left out: they build their own programs against the normal build/<phase>/.
-test: test-phases $(if $(SELECTED)$(filter 1,$(SAN)),,$(EXTRA_TESTS))
+# The other tests (EXTRA_TESTS) are added at the end, once the fragments have named them.
+test: test-phases
 
 format:
 	clang-format -i $$(git ls-files '*.c' '*.h')
@@ -55,3 +54,9 @@ clean:
 	rm -rf build
 
 include $(wildcard common/*/rules.mk plots/rules.mk labs/rules.mk)
+
+# Here, not on the `test:` line above: a rule's prerequisites are expanded when make reads the
+# line, and EXTRA_TESTS is only complete after the fragments.  With SAN=1 (every phase and the
+# suite under ASan+UBSan, build/<phase>-san) they are left out: they build their own programs
+# against the normal build/<phase>/.
+test: $(if $(SELECTED)$(filter 1,$(SAN)),,$(EXTRA_TESTS))
