@@ -7,7 +7,8 @@
 # Exits 1 when either tool reports anything.  Configuration: .clang-tidy at the top,
 # common/lint/*.cfg and cppcheck.supp here.  LINT_JOBS=n runs n clang-tidy at once (2).
 set -u
-cd "$(dirname "$0")/../.."
+self="$(cd "$(dirname "$0")" && pwd)/lint.sh"
+cd "$(dirname "$0")/../.." || exit 1
 lint=common/lint
 shared="-Icommon -Iphase1_bitmap -Iphase2_slab"
 
@@ -52,7 +53,7 @@ cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,porta
     status=1
 
 echo "lint: clang-tidy"
-printf '%s\n' $files | xargs -P "${LINT_JOBS:-2}" -n 1 "$0" --tidy || status=1
+printf '%s\n' "$files" | xargs -P "${LINT_JOBS:-2}" -n 1 "$self" --tidy || status=1
 
 [ $status -eq 0 ] && echo "lint: clean"
 exit $status
