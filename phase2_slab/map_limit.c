@@ -35,7 +35,7 @@ void map_limit_init(void)
 {
     const char *env = getenv("SM_MAX_MAP_COUNT"); /* getenv does not allocate */
     uint64_t limit = env && parse(env) ? parse(env) : kernel_limit();
-    budget = limit > 2 * MAP_RESERVE ? limit - MAP_RESERVE : limit / 2;
+    budget = limit > (uint64_t) 2 * MAP_RESERVE ? limit - MAP_RESERVE : limit / 2;
 }
 
 int map_limit_reached(void)

@@ -247,5 +247,8 @@ int main(int argc, char **argv)
     }
     printf("%llu\n%zu\n%zu\n1\n", (unsigned long long) g.peak, g.next_id, g.nops);
     fwrite(g.ops, 1, g.len, stdout);
+    free(g.live);
+    free(g.size);
+    free(g.ops);
     return ferror(stdout) ? 1 : 0;
 }

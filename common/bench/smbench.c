@@ -118,7 +118,11 @@ static int measure(const struct trace *t, const struct options *o, const char *w
     bad = replay_trace(t, ptrs);
     uint64_t t1 = now_ns();
     sm_stats(&after);
-    if (bad) return failed_at(who, t, bad);
+    if (bad) {
+        free(ptrs);
+        free(times);
+        return failed_at(who, t, bad);
+    }
     stats_delta(&r->cold, &before, &after);
     replay_cleanup(t, ptrs);
     times[0] = t1 - t0;
@@ -127,7 +131,11 @@ static int measure(const struct trace *t, const struct options *o, const char *w
         t0 = now_ns();
         bad = replay_trace(t, ptrs);
         t1 = now_ns();
-        if (bad) return failed_at(who, t, bad);
+        if (bad) {
+            free(ptrs);
+            free(times);
+            return failed_at(who, t, bad);
+        }
         replay_cleanup(t, ptrs);
         times[i] = t1 - t0;
     }

@@ -29,12 +29,15 @@
 
 #define EXPORT __attribute__((visibility("default")))
 
-/* glibc's own allocator, under the names it exports for exactly this use. */
+/* glibc's own allocator, under the names it exports for exactly this use.  The names are
+ * reserved, to glibc, which is who defines them (NOLINT for clang-tidy's reserved-name checks). */
+// NOLINTBEGIN(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
 extern void *__libc_realloc(void *, size_t);
 extern void *__libc_memalign(size_t, size_t);
 extern void __libc_free(void *);
+// NOLINTEND(bugprone-reserved-identifier,cert-dcl37-c,cert-dcl51-cpp)
 
 /* One event; the layout rep_from_raw.c reads (32 bytes). */
 struct record {

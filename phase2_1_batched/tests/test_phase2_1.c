@@ -64,7 +64,7 @@ Test(phase2_1, sysalloc_calls_grow_with_peak_memory)
         p[i] = sm_malloc((size_t) (i * 37) % SLAB_MAX);
     sm_stats(&s);
 #if BULK_SLABS && BATCH_METADATA
-    cr_assert_leq(s.sysalloc_calls, s.peak_bytes_mapped / (64 * 1024),
+    cr_assert_leq(s.sysalloc_calls, s.peak_bytes_mapped / ((uint64_t) 64 * 1024),
                   "%lu sysalloc calls for %lu bytes mapped", (unsigned long) s.sysalloc_calls,
                   (unsigned long) s.peak_bytes_mapped);
 #elif BATCH_METADATA
@@ -123,7 +123,7 @@ Test(phase2_1, pointers_into_unused_slab_memory_abort)
 #else
     const char *expect = "sm_free(): double free"; /* threaded at creation: a free block */
 #endif
-    cr_assert(dies_with_abort(free_it, p + 16 * 300, expect),
+    cr_assert(dies_with_abort(free_it, p + (size_t) 16 * 300, expect),
               "a block of the slab never handed out: %s", child_report());
     cr_assert(dies_with_abort(free_it, p + 8, "sm_free(): invalid pointer"), "%s", child_report());
     sm_free(p);

@@ -79,7 +79,11 @@ static char *slurp(const char *path, size_t *len)
     size_t got;
     while ((got = fread(buf + n, 1, cap - n, f)) > 0) {
         n += got;
-        if (n == cap) buf = realloc(buf, (cap *= 2) + 1);
+        if (n == cap) {
+            char *bigger = realloc(buf, (cap *= 2) + 1);
+            cr_assert_not_null(bigger);
+            buf = bigger;
+        }
     }
     fclose(f);
     buf[n] = '\0';
