@@ -60,7 +60,7 @@ Test(pool, the_last_granule_of_a_pool)
         blocks[k] = sm_malloc(KIB_BLOCK);
     void *almost = sm_malloc(KIB_BLOCK - 16);
     void *last = sm_malloc(1);
-    cr_assert_eq((char *) almost, (char *) blocks[0] + (PER_POOL - 1) * KIB_BLOCK);
+    cr_assert_eq((char *) almost, (char *) blocks[0] + (size_t) (PER_POOL - 1) * KIB_BLOCK);
     cr_assert_eq((char *) last, (char *) blocks[0] + MIB - 16, "the pool's very last granule");
     cr_assert_eq(sm_usable_size(last), 16);
     cr_assert_eq(sm_check(), 0);
@@ -108,7 +108,7 @@ Test(pool, empty_pools_beyond_the_limit_go_back)
     cr_assert_leq(empty.bytes_mapped, full.bytes_mapped - 2 * MIB);
     cr_assert_eq(sm_check(), 0);
     /* The kept pools serve the next allocations without a system call. */
-    for (size_t k = 0; k < POOL_KEEP_EMPTY * PER_POOL; k++)
+    for (size_t k = 0; k < (size_t) POOL_KEEP_EMPTY * PER_POOL; k++)
         blocks[k] = sm_malloc(KIB_BLOCK);
     cr_assert_eq(stats().sysalloc_calls, empty.sysalloc_calls);
     cr_assert_eq(sm_check(), 0);
