@@ -1,9 +1,12 @@
 # The course's entry point.  See README.md.
 #
-#   make                  builds every phase (build/<phase>/libsm.a, libsm.so)
+#   make compare          the main job: every phase and glibc, jemalloc, mimalloc, tcmalloc on the
+#                         same traces, checked then timed; table, CSVs, plots (common/bench)
 #   make test             the shared suite on every phase, then the repository's other tests
-#   make phase1 test      the suite on one phase (phase0, phase1, phase2, phase2_1)
-#   make test SAN=1       the suite on every phase built with ASan+UBSan
+#   make phase1 test      the suite on one phase (phase0, phase1, phase2, phase2_1); likewise
+#                         bench, callgrind, valgrind, run CMD="..."
+#   make                  builds every phase (build/<phase>/libsm.a, libsm.so)
+#   make plots | valgrind | callgrind | lint | fuzz | record | labs-check   (see README.md)
 #   make deps             installs the Debian packages the course needs (make test does it too)
 #   make format           clang-format over every C file
 #   make clean
