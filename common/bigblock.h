@@ -6,8 +6,8 @@
  *
  * A big block has no header: the payload starts at the mapping (or, for an alignment above
  * the page size, at the first aligned address inside it), and its usable size is the rest of
- * the mapping.  Ownership and sizes live in a hash table (open addressing, linear probing)
- * outside the blocks, so a bad pointer is recognised without reading memory it points to, and
+ * the mapping.  Ownership and sizes live in an address table (common/addr_table.h) outside
+ * the blocks, so a bad pointer is recognised without reading memory it points to, and
  * a block overflowing its end cannot corrupt the bookkeeping.  Cost: one hash probe per free,
  * one system call per allocation and per free.
  */
