@@ -21,6 +21,8 @@
  *   scale           the scaling series: random allocations and frees of 8 to 4096 bytes with
  *                   up to OPS/20 blocks live, exactly OPS operations (default 10,000).
  */
+#include "rng.h"
+
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,12 +40,7 @@ struct gen {
 
 static uint64_t rnd(struct gen *g, uint64_t n)
 {
-    uint64_t x = g->rng;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    g->rng = x;
-    return (x * 0x2545F4914F6CDD1Du >> 11) % n;
+    return (rng_next(&g->rng) >> 11) % n;
 }
 
 static void emit(struct gen *g, const char *fmt, uint64_t a, uint64_t b)

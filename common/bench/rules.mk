@@ -31,7 +31,7 @@ $(BENCH_BUILD)/obj/%.o: $(BENCH_SRC)/%.c
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -MMD -MP -c $< -o $@
 
-$(BENCH_BUILD)/gentrace: $(BENCH_SRC)/gentrace.c
+$(BENCH_BUILD)/gentrace: $(BENCH_SRC)/gentrace.c common/rng.h
 	@mkdir -p $(@D)
 	$(CC) $(BENCH_CFLAGS) -o $@ $<
 

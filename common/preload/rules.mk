@@ -20,9 +20,10 @@ preload: $(PRELOAD_LIBS)
 
 # The phase's own make decides whether libsm.a is stale; the shim is relinked when it or
 # libsm.a is newer.  -Bsymbolic binds the shim's calls into the phase inside the library.
-build/%/libsm_preload.so: common/preload/shim.c preload-force
+build/%/libsm_preload.so: common/preload/shim.c common/preload/aligned_entries.h preload-force
 	@$(MAKE) -s --no-print-directory -C $* all
-	@if [ ! -f $@ ] || [ $< -nt $@ ] || [ build/$*/libsm.a -nt $@ ]; then \
+	@if [ ! -f $@ ] || [ $< -nt $@ ] || [ common/preload/aligned_entries.h -nt $@ ] || \
+	       [ build/$*/libsm.a -nt $@ ]; then \
 	    echo "preload: linking $@"; \
 	    $(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
 	        -o $@ $< build/$*/libsm.a -lpthread; fi
@@ -35,7 +36,7 @@ run: $(if $(filter 1,$(words $(SELECTED))),$(PRELOAD_LIBS))
 	    exit 2; fi
 	@LD_PRELOAD=$(CURDIR)/build/$(SELECTED)/libsm_preload.so sh -c "$$CMD"
 
-$(PRELOAD_BUILD)/stress: common/preload/stress.c
+$(PRELOAD_BUILD)/stress: common/preload/stress.c common/rng.h
 	@mkdir -p $(@D)
 	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -lpthread
 
@@ -43,7 +44,7 @@ $(PRELOAD_BUILD)/shimcheck: common/preload/tests/shimcheck.c
 	@mkdir -p $(@D)
 	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -ldl
 
-$(PRELOAD_BUILD)/test_preload: common/preload/tests/test_preload.c
+$(PRELOAD_BUILD)/test_preload: common/preload/tests/test_preload.c common/rng.h
 	@mkdir -p $(@D)
 	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -lcriterion
 

@@ -118,23 +118,7 @@ static void *aligned(size_t align, size_t size)
     return p;
 }
 
-/* The alignment is a power of two multiple of sizeof(void *): 0 and *memptr set, or an error
- * number returned and errno left as it was. */
-EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
-{
-    if (align < sizeof(void *) || (align & (align - 1)) != 0) return EINVAL;
-    int saved = errno;
-    void *p = aligned(align, size);
-    int err = p ? 0 : (align > SM_MAX_ALIGN ? EINVAL : ENOMEM);
-    errno = saved;
-    if (p) *memptr = p;
-    return err;
-}
-
-EXPORT void *aligned_alloc(size_t align, size_t size)
-{
-    return aligned(align, size);
-}
+#include "aligned_entries.h"
 
 /* glibc's memalign takes any alignment and rounds it up to a power of two. */
 EXPORT void *memalign(size_t align, size_t size)
@@ -143,23 +127,6 @@ EXPORT void *memalign(size_t align, size_t size)
     while (a < align && a <= SM_MAX_ALIGN)
         a <<= 1;
     return aligned(a, size);
-}
-
-EXPORT void *valloc(size_t size)
-{
-    return aligned((size_t) sysconf(_SC_PAGESIZE), size);
-}
-
-/* valloc with the size rounded up to whole pages (one page for 0). */
-EXPORT void *pvalloc(size_t size)
-{
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
-    size_t rounded = (size + page - 1) & ~(page - 1);
-    if (rounded < size) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return aligned(page, rounded ? rounded : page);
 }
 
 EXPORT size_t malloc_usable_size(void *ptr)

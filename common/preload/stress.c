@@ -16,6 +16,8 @@
  *
  * Prints "stress: ... all payloads intact" and exits 0, or names the first damage and exits 1.
  */
+#include "rng.h"
+
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -39,16 +41,6 @@ static pthread_mutex_t mailbox_lock = PTHREAD_MUTEX_INITIALIZER;
 static long ops_per_thread;
 static int corrupt_one;
 static _Atomic int failures;
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
 
 static unsigned char pattern(uint64_t seed, size_t i)
 {

@@ -180,41 +180,11 @@ static void *aligned(size_t align, size_t size)
     return p;
 }
 
-EXPORT int posix_memalign(void **memptr, size_t align, size_t size)
-{
-    if (align < sizeof(void *) || (align & (align - 1)) != 0) return EINVAL;
-    int saved = errno;
-    void *p = aligned(align, size);
-    int err = p ? 0 : errno;
-    errno = saved;
-    if (p) *memptr = p;
-    return err;
-}
-
-EXPORT void *aligned_alloc(size_t align, size_t size)
-{
-    return aligned(align, size);
-}
+#include "../preload/aligned_entries.h"
 
 EXPORT void *memalign(size_t align, size_t size)
 {
     return aligned(align, size);
-}
-
-EXPORT void *valloc(size_t size)
-{
-    return aligned((size_t) sysconf(_SC_PAGESIZE), size);
-}
-
-EXPORT void *pvalloc(size_t size)
-{
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
-    size_t rounded = (size + page - 1) & ~(page - 1);
-    if (rounded < size) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return aligned(page, rounded ? rounded : page);
 }
 
 static void before_fork(void)

@@ -12,7 +12,7 @@ RECORD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
 EXTRA_TESTS += record-test
 record-tools: build/record/librecord.so build/record/rep_from_raw
 
-build/record/librecord.so: common/record/recorder.c
+build/record/librecord.so: common/record/recorder.c common/preload/aligned_entries.h
 	@mkdir -p $(@D)
 	$(CC) $(RECORD_CFLAGS) -fPIC -fvisibility=hidden -shared -o $@ $< -lpthread
 

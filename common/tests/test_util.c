@@ -10,16 +10,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-uint64_t rng_next(uint64_t *state)
-{
-    uint64_t x = *state;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545F4914F6CDD1DULL;
-}
-
 static unsigned char pattern_byte(uint64_t seed, size_t i)
 {
     return (unsigned char) ((seed * 131 + i * 7 + (i >> 8)) ^ (seed >> 5));
@@ -36,8 +26,7 @@ size_t check_pattern(const void *p, size_t n, uint64_t seed)
 {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++)
-        if (b[i] != pattern_byte(seed, i))
-            return i;
+        if (b[i] != pattern_byte(seed, i)) return i;
     return n;
 }
 
@@ -46,8 +35,7 @@ static char last_child[1200];
 int dies_with_abort(void (*fn)(void *), void *arg, const char *expect)
 {
     int fds[2];
-    if (pipe(fds) != 0)
-        return 0;
+    if (pipe(fds) != 0) return 0;
     fflush(NULL);
     pid_t pid = fork();
     if (pid == 0) {

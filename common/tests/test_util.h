@@ -8,8 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* xorshift64*: the same sequence for the same seed on every machine. */
-uint64_t rng_next(uint64_t *state);
+#include "rng.h" /* rng_next */
 
 /* Writes a pattern derived from (seed, byte index) into p[0..n); check_pattern returns the
  * index of the first byte that differs, or n when all match. */

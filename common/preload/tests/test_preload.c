@@ -16,6 +16,8 @@
  * sysalloc's count of mappings against strace's.  Inputs are generated here, deterministically, in
  * a temporary folder.
  */
+#include "rng.h"
+
 #include <criterion/criterion.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -147,16 +149,6 @@ static void same_output(const char *what, char *const argv[], const char *input)
     cr_assert(got.out_len == ref.out_len && memcmp(got.out, ref.out, ref.out_len) == 0,
               "%s on %s: output differs from the system allocator's (%zu bytes vs %zu)", what,
               getenv("SM_PHASE"), got.out_len, ref.out_len);
-}
-
-static uint64_t rng_next(uint64_t *s)
-{
-    uint64_t x = *s;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *s = x;
-    return x * 0x2545F4914F6CDD1DULL;
 }
 
 /* lines lines of two or three pseudo-random words and a number. */
