@@ -64,6 +64,12 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return size <= *usable && size > POOL_MAX_REQUEST;
 }
 
+/* A big block grows by remapping its pages (bigblock_remap); a pool block moves by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    return bigblock_remap(ptr, size, usable);
+}
+
 int phase_check(void)
 {
     if (pool_check() != 0) return -1;

@@ -109,7 +109,7 @@ EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
     return realloc(ptr, total);
 }
 
-/* Any power of two; sm_memalign refuses the rest with EINVAL. */
+/* Any power of two, 1 GiB included; sm_memalign refuses the rest with EINVAL. */
 static void *aligned(size_t align, size_t size)
 {
     enter();
@@ -120,12 +120,17 @@ static void *aligned(size_t align, size_t size)
 
 #include "aligned_entries.h"
 
-/* glibc's memalign takes any alignment and rounds it up to a power of two. */
+/* glibc's memalign takes any alignment and rounds it up to a power of two (one that does not
+ * fit a size_t is more than any memory: ENOMEM). */
 EXPORT void *memalign(size_t align, size_t size)
 {
     size_t a = SM_ALIGN;
-    while (a < align && a <= SM_MAX_ALIGN)
+    while (a < align && a != 0)
         a <<= 1;
+    if (a == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
     return aligned(a, size);
 }
 
