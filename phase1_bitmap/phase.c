@@ -64,12 +64,6 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return size <= *usable && size > POOL_MAX_REQUEST;
 }
 
-int phase_check(void)
-{
-    if (pool_check() != 0) return -1;
-    return bigblock_check();
-}
-
 void phase_stats(struct sm_stats *out)
 {
     out->pool_allocations = pool_allocation_count();
