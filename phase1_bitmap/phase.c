@@ -17,8 +17,6 @@
 
 const char phase_name[] = "phase1_bitmap";
 
-#define POOL_MAX_ALIGN 4096 /* the largest alignment pool_memalign serves */
-
 static void *big(size_t size, size_t align, size_t *usable)
 {
     void *p = bigblock_alloc(size, align);
