@@ -12,6 +12,8 @@
 #       one row per trace, one column per allocator
 #   <!-- figures:NAME metrics trace=T rows=M1,M2 allocs=A1,A2 [base=A] -->
 #       one row per metric, one column per allocator, one trace
+#   <!-- figures:NAME traces alloc=A traces=T1,T2 cols=M1,M2 [base=A] -->
+#       one row per trace, one column per metric, one allocator
 #   ... generated, never edited by hand ...
 #   <!-- /figures:NAME -->
 #
@@ -95,8 +97,8 @@ function list(s, a) { return split(s, a, ",") }
 {
     delete kv; n = split($4, w, " ")
     for (i = 1; i <= n; i++) { split(w[i], p, "="); kv[p[1]] = p[2] }
-    nt = list(kv["trace"] kv["traces"], T); na = list(kv["allocs"], A)
-    nm = $3 == "grid" ? list(kv["value"], M) : list(kv["rows"], M)
+    nt = list(kv["trace"] kv["traces"], T); na = list(kv["allocs"] kv["alloc"], A)
+    nm = list(kv["value"] kv["rows"] kv["cols"], M)
     for (i = 1; i <= na; i++) for (j = 1; j <= nt; j++) for (k = 1; k <= nm; k++) {
         if (M[k] == "instructions") print A[i], T[j], "cg"
         else if (M[k] != "time" && A[i] ~ /^phase/) print A[i], T[j], "once"
