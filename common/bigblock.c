@@ -26,7 +26,7 @@ static uint64_t allocations;
 
 void *bigblock_alloc(size_t size, size_t align)
 {
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    size_t page = sysalloc_page_size();
     if (size < SM_ALIGN) size = SM_ALIGN; /* so that even a 0-byte block lies inside its mapping */
     size_t len = sysalloc_rounded(size);
     char *base = !len ? NULL : align > page ? sysalloc_aligned(len, align) : sysalloc(len);
@@ -86,7 +86,7 @@ uint64_t bigblock_allocations(void)
 
 int bigblock_check(void)
 {
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    size_t page = sysalloc_page_size();
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
         if (e->a % page || e->b % page || e->b == 0)

@@ -24,9 +24,15 @@ int sysalloc_info_mode(void)
     return info_mode;
 }
 
-size_t sysalloc_rounded(size_t size)
+size_t sysalloc_page_size(void)
 {
     if (!page_size) page_size = (size_t) sysconf(_SC_PAGESIZE);
+    return page_size;
+}
+
+size_t sysalloc_rounded(size_t size)
+{
+    sysalloc_page_size();
     if (size > SIZE_MAX - page_size) return 0;
     return (size + page_size - 1) & ~(page_size - 1);
 }

@@ -50,6 +50,9 @@ void *sysalloc_aligned(size_t size, size_t align);
  */
 void *sysremap(void *ptr, size_t old_size, size_t new_size);
 
+/* The page size, the unit sysalloc maps in (sysconf(_SC_PAGESIZE), asked once). */
+size_t sysalloc_page_size(void);
+
 /* The size sysalloc(size) really maps: size rounded up to a whole number of pages. */
 size_t sysalloc_rounded(size_t size);
 

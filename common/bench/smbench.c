@@ -3,7 +3,11 @@
  * (build/<phase>/smbench) or the system allocator adapter (build/system/smbench).
  *
  *   smbench [options] trace.rep|directory...
- *     --runs N      timed runs per trace (default and minimum 5; the median is reported)
+ *     --runs N      timed runs per trace (default 5, the median is reported); 1 for an
+ *                   allocator too slow for a median (phase2): the replay from empty is the
+ *                   one timed, and min = median = max
+ *     --max-ops N   only the first N operations of each trace (the blocks still live then
+ *                   are freed, outside the timing); the row's ops and allocs say what ran
  *     --once        one replay from an empty allocator, no check pass: for strace and callgrind
  *     --name NAME   the allocator column (default: sm_name())
  *     --expect NAME exit with an error unless sm_name() is NAME (is LD_PRELOAD in effect?)
@@ -53,6 +57,7 @@ static const char csv_header[] =
 
 struct options {
     int runs, once, header;
+    size_t max_ops;
     const char *name, *expect;
 };
 
@@ -134,7 +139,8 @@ static int measure(const struct trace *t, const struct options *o, const char *w
     replay_cleanup(t, ptrs);
     times[0] = t1 - t0;
 
-    for (int i = 0; i < o->runs && !o->once; i++) {
+    int single = o->once || o->runs == 1;
+    for (int i = 0; i < o->runs && !single; i++) {
         t0 = now_ns();
         bad = replay_trace(t, ptrs);
         t1 = now_ns();
@@ -146,7 +152,7 @@ static int measure(const struct trace *t, const struct options *o, const char *w
         replay_cleanup(t, ptrs);
         times[i] = t1 - t0;
     }
-    int n = o->once ? 1 : o->runs;
+    int n = single ? 1 : o->runs;
     qsort(times, (size_t) n, sizeof *times, by_value);
     r->median_ns = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     r->min_ns = times[0];
@@ -189,6 +195,25 @@ static void print_row(const struct trace *t, const char *who, const struct resul
     fflush(stdout);
 }
 
+/* --max-ops: keeps the first n operations; allocs and peak_live_bytes are counted again. */
+static int trace_prefix(struct trace *t, size_t n)
+{
+    uint64_t *size = calloc(t->num_ids ? t->num_ids : 1, sizeof *size), live = 0;
+    if (!size) return -1;
+    t->num_ops = n < t->num_ops ? n : t->num_ops;
+    t->allocs = t->peak_live_bytes = 0;
+    for (size_t i = 0; i < t->num_ops; i++) {
+        const struct op *op = &t->ops[i];
+        live -= size[op->id];
+        size[op->id] = op->kind == OP_FREE ? 0 : op->size;
+        live += size[op->id];
+        t->allocs += op->kind != OP_FREE;
+        if (live > t->peak_live_bytes) t->peak_live_bytes = live;
+    }
+    free(size);
+    return 0;
+}
+
 static int run_trace(const char *path, const struct options *o)
 {
     struct trace t;
@@ -200,6 +225,11 @@ static int run_trace(const char *path, const struct options *o)
     }
     if (t.warning[0]) fprintf(stderr, "smbench: warning: %s\n", t.warning);
     if (t.num_ops == 0) fprintf(stderr, "smbench: %s: 0 operations, nothing to time\n", path);
+    if (o->max_ops && trace_prefix(&t, o->max_ops) != 0) {
+        fprintf(stderr, "smbench: out of memory\n");
+        trace_free(&t);
+        return 3;
+    }
     struct bench_allocator a = sm_allocator;
     a.name = who;
     if (!o->once) {
@@ -244,20 +274,21 @@ static int run_path(const char *path, const struct options *o)
     return n == 0 ? 2 : rc;
 }
 
-/* --runs: a whole number from 5 to RUNS_MAX, or -1. */
+/* --runs: 1, or a whole number from 5 to RUNS_MAX; -1 for anything else. */
 #define RUNS_MAX 100000
 static int parse_runs(const char *s)
 {
     char *end;
     errno = 0;
     long v = strtol(s, &end, 10);
-    return errno || end == s || *end || v < 5 || v > RUNS_MAX ? -1 : (int) v;
+    if (errno || end == s || *end || (v != 1 && v < 5) || v > RUNS_MAX) return -1;
+    return (int) v;
 }
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: smbench [--runs N] [--once] [--name NAME] [--expect NAME] "
-                    "[--header] trace.rep|directory...\n");
+    fprintf(stderr, "usage: smbench [--runs N] [--max-ops N] [--once] [--name NAME] "
+                    "[--expect NAME] [--header] trace.rep|directory...\n");
     return 1;
 }
 
@@ -272,6 +303,8 @@ int main(int argc, char **argv)
             o.header = 1;
         else if (i + 1 < argc && !strcmp(argv[i], "--runs"))
             o.runs = parse_runs(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--max-ops"))
+            o.max_ops = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--name"))
             o.name = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--expect"))
@@ -279,10 +312,9 @@ int main(int argc, char **argv)
         else
             return usage();
     }
-    if (o.runs < 5) {
-        fprintf(stderr,
-                "smbench: --runs takes a whole number from 5 (a median of fewer means "
-                "little) to %d\n",
+    if (o.runs < 0) {
+        fprintf(stderr, "smbench: --runs takes 1, or a whole number from 5 (a median of fewer "
+                        "means little) to %d\n",
                 RUNS_MAX);
         return 1;
     }

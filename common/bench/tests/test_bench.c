@@ -546,7 +546,7 @@ Test(driver, usage_errors_exit_1)
     snprintf(cmd, sizeof cmd, "%s --runs 4294967301 %s/common/traces/slab_mix.rep", PHASE0_BENCH,
              ROOT);
     cr_expect_eq(run(cmd), 1, "--runs 4294967301 was accepted");
-    cr_expect(strstr(out_of_run("err"), "--runs takes a whole number") != NULL, "stderr: %s",
+    cr_expect(strstr(out_of_run("err"), "--runs takes 1, or a whole number") != NULL, "stderr: %s",
               out_of_run("err"));
     snprintf(cmd, sizeof cmd, "%s --runs 7x %s/common/traces/slab_mix.rep", PHASE0_BENCH, ROOT);
     cr_expect_eq(run(cmd), 1, "--runs 7x was accepted");
