@@ -313,8 +313,9 @@ int main(int argc, char **argv)
             return usage();
     }
     if (o.runs < 0) {
-        fprintf(stderr, "smbench: --runs takes 1, or a whole number from 5 (a median of fewer "
-                        "means little) to %d\n",
+        fprintf(stderr,
+                "smbench: --runs takes 1, or a whole number from 5 (a median of fewer "
+                "means little) to %d\n",
                 RUNS_MAX);
         return 1;
     }

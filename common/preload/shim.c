@@ -198,9 +198,11 @@ __attribute__((destructor)) static void shim_report(void)
     stat_field(&l, "allocations", s.allocations);
     stat_field(&l, "frees", s.frees);
     stat_field(&l, "reallocs", s.reallocs);
+    stat_field(&l, "realloc_bytes_copied", s.realloc_bytes_copied);
     stat_field(&l, "peak_bytes_live", s.peak_bytes_live);
     stat_field(&l, "sysalloc_calls", s.sysalloc_calls);
     stat_field(&l, "sysfree_calls", s.sysfree_calls);
+    stat_field(&l, "sysremap_calls", s.sysremap_calls);
     stat_field(&l, "peak_bytes_mapped", s.peak_bytes_mapped);
     l.buf[l.len++] = '\n'; /* diag_line keeps room for it */
     ssize_t unused = write(stats_fd, l.buf, l.len);
