@@ -20,9 +20,10 @@ PHASE_DIR := $(ROOT)/$(PHASE)
 SAN_DIR   := $(if $(filter 1,$(SAN)),-san)
 BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)$(SAN_DIR)
 
+include $(COMMON)/cflags.mk
 CC       ?= cc
 OPT      ?= -O2
-CFLAGS   ?= -std=c17 -Wall -Wextra -Werror $(OPT) -g
+CFLAGS   ?= $(C_WARN) $(OPT) -g
 CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -D_GNU_SOURCE $(PHASE_CPPFLAGS)
 # One set of objects for both libraries; only the sm_* API is exported from libsm.so.
 LIB_CFLAGS := -fPIC -fvisibility=hidden

@@ -179,7 +179,9 @@ callgrind_cells() {
                 continue
             fi
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
-            if ipo=$(BENCH_ERR=$tmp/cell.err bench_callgrind "$pre" "$bin" --once "$t"); then
+            expect=""
+            [ "$pre" != - ] && expect=$label
+            if ipo=$(BENCH_ERR=$tmp/cell.err bench_callgrind "$pre" "$bin" "$t" "$expect"); then
                 echo "$label,$tn,$ipo" >>"$tmp/callgrind.csv"
                 echo "$ipo instructions/op"
             else

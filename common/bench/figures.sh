@@ -128,7 +128,9 @@ while read -r alloc tn kind; do
         env -u LD_PRELOAD "$bin" --header "${name[@]}" --once "$t" >"$out.tmp"
     else
         echo "figures: callgrind, $alloc on $tn" >&2
-        BENCH_ERR=$out.err bench_callgrind "$pre" "$bin" "${name[@]}" --once "$t" >"$out.tmp" ||
+        expect=""
+        [ "$pre" != - ] && expect=$alloc
+        BENCH_ERR=$out.err bench_callgrind "$pre" "$bin" "$t" "$expect" >"$out.tmp" ||
             { echo "figures: callgrind failed for $alloc on $tn (see $out.err)" >&2; exit 1; }
     fi
     mv "$out.tmp" "$out"

@@ -7,7 +7,8 @@
  * figure is meant to hold.  The last tests show that the harness fails: on a gnuplot warning, on
  * a script error, on a CSV whose columns disagree with the scripts.
  *
- * PLOTS_DIR (the plots folder, absolute) comes from plots/rules.mk.
+ * PLOTS_DIR (the plots folder, absolute) and SMBENCH (the benchmark driver, which prints the
+ * columns of compare.csv: smbench --header) come from plots/rules.mk.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -19,18 +20,15 @@
 #ifndef PLOTS_DIR
 #error "PLOTS_DIR must name the plots folder (plots/rules.mk sets it)"
 #endif
-
-/* The benchmark's columns, as common/bench writes them. */
-#define COMPARE_HEADER                                                                             \
-    "allocator,trace,ops,allocs,ns_per_op,ns_per_op_min,ns_per_op_max,ns_per_alloc,"               \
-    "alloc_time_us,ops_per_sec,sysalloc_calls,sysalloc_per_1k_allocs,peak_mapped_bytes,"           \
-    "peak_live_bytes,utilization,cache_hit_rate,slab_allocs,pool_allocs,large_allocs,init_ns,"     \
-    "mode\n"
+#ifndef SMBENCH
+#error "SMBENCH must name the benchmark driver (plots/rules.mk sets it)"
+#endif
 
 /* Two traces and one scaling trace (which figures 1 and 2 leave out); phase1_bitmap measured in
  * info mode on one trace, as the seed's Phase 1 figure was; glibc without sysalloc or memory
  * figures, as the benchmark writes it. */
-static const char compare_csv[] = COMPARE_HEADER
+/* compare.csv's rows; its header is the driver's (write_compare). */
+static const char compare_csv[] =
     "phase0_original,phase1_pattern,9100,4550,180,170,210,360,1638,5.5e6,40,8.8,400000,300000,"
     "0.75,,,,2,1500,silent\n"
     "phase1_bitmap,phase1_pattern,9100,4550,45,40,60,90,410,2.2e7,3,0.66,524288,300000,0.57,,,,"
@@ -92,6 +90,23 @@ static void write_file(const char *name, const char *text)
     cr_assert_eq(fclose(f), 0);
 }
 
+/* compare.csv: the driver's header line (smbench --header, the one source of the columns),
+ * then rows. */
+static void write_compare(const char *rows)
+{
+    char header[1024] = "";
+    FILE *p = popen(SMBENCH " --header", "r");
+    cr_assert_not_null(p, "cannot run %s", SMBENCH);
+    cr_assert_not_null(fgets(header, sizeof header, p), "%s --header printed nothing", SMBENCH);
+    cr_assert_eq(pclose(p), 0, "%s --header failed", SMBENCH);
+    char path[256];
+    snprintf(path, sizeof path, "%s/data/compare.csv", root);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    cr_assert_eq(fputs(header, f) >= 0 && fputs(rows, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
 static void setup(void)
 {
     strcpy(root, "/tmp/plots-test.XXXXXX");
@@ -99,7 +114,7 @@ static void setup(void)
     char path[128];
     snprintf(path, sizeof path, "%s/data", root);
     cr_assert_eq(mkdir(path, 0700), 0);
-    write_file("compare.csv", compare_csv);
+    write_compare(compare_csv);
     write_file("scaling.csv", scaling_csv);
     write_file("callgrind.csv", callgrind_csv);
     write_file("ablation.csv", ablation_csv);
@@ -270,7 +285,7 @@ Test(plots, missing_csv_is_skipped)
 
 Test(plots, csv_without_rows_is_skipped)
 {
-    write_file("compare.csv", COMPARE_HEADER "glibc,slab_mix,1,1,1,1,1,1,1,1,,,,,,,,,,,silent\n");
+    write_compare("glibc,slab_mix,1,1,1,1,1,1,1,1,,,,,,,,,,,silent\n");
     cr_assert_eq(render("fig2_sysalloc.gp"), 0, "%s", output);
     cr_assert_not_null(strstr(output, "fig2_sysalloc: skipped, nothing to draw"), "%s", output);
 }
