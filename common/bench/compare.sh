@@ -268,5 +268,7 @@ if [ "$mode" = compare ]; then
       echo "make compare$([ $quick = 1 ] && echo " QUICK=1") on $(nproc) cores ($cpu_model)," \
           "load average $load0 at the start, in $((end - start)) s"; } >"$out/run.txt"
     echo "== CSVs: $out/compare.csv scaling.csv${cg_made:+ callgrind.csv}${abl_made:+ ablation.csv}"
+    [ $quick = 1 ] && echo "== QUICK=1: no callgrind and no ablation, so figures 1-4 only" \
+        "(make compare adds instructions per operation and figures 5 and 6)"
 fi
 [ $failed = 0 ] || { cp "$log" build/bench/errors.log; echo "== failures: build/bench/errors.log"; exit 1; }

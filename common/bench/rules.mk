@@ -70,18 +70,26 @@ bench-bins: build
 # The figures a QUICK run has no data for (callgrind.csv, ablation.csv) are not drawn.
 QUICK_PLOTS := $(filter-out %/fig5_instructions.gp %/fig6_ablation.gp,$(wildcard plots/fig*.gp))
 
-compare: deps
+# The phases and the drivers, built with their output in build/bench/build.log (shown when the
+# build fails), so that what compare, bench and callgrind print is the benchmark's alone.
+define quiet_build
 	@mkdir -p $(BENCH_BUILD)
-	@echo "== building every phase and the driver (log: $(BENCH_BUILD)/build.log)"
+	@echo "== building the phases and the driver (log: $(BENCH_BUILD)/build.log)"
 	@$(MAKE) --no-print-directory bench-bins >$(BENCH_BUILD)/build.log 2>&1 || \
-	    { cat $(BENCH_BUILD)/build.log; echo "compare: the build failed (above)"; exit 1; }
+	    { cat $(BENCH_BUILD)/build.log; echo "$@: the build failed (above)"; exit 1; }
+endef
+
+compare: deps
+	$(quiet_build)
 	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(PHASES)
 	@$(MAKE) --no-print-directory plots $(if $(QUICK),PLOTS="$(QUICK_PLOTS)")
 
-bench: bench-bins
+bench:
+	$(quiet_build)
 	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),,--with-system) $(PHASES)
 
-callgrind: bench-bins
+callgrind: deps-check
+	$(quiet_build)
 	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),--phases-only) $(PHASES)
 
 figures: bench-bins
