@@ -19,10 +19,10 @@ traces=("$@")
 [ ${#traces[@]} -eq 0 ] && traces=(common/traces/phase1_pattern.rep common/traces/slab_mix.rep)
 
 builds=(phase2_1_batched)
-for sw in BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+for sw in $(make --no-print-directory -s -C phase2_1_batched print-switches); do
     [ -n "${NO_ABLATION:-}" ] && break
-    make --no-print-directory -C phase2_1_batched $sw=0 >/dev/null
-    builds+=(phase2_1_batched-no_$(echo $sw | tr A-Z a-z))
+    make --no-print-directory -C phase2_1_batched "$sw=0" >/dev/null
+    builds+=("phase2_1_batched-no_$(echo "$sw" | tr '[:upper:]' '[:lower:]')")
 done
 make --no-print-directory -C phase2_1_batched >/dev/null
 for b in "${builds[@]}"; do make --no-print-directory "build/$b/smbench" >/dev/null; done
