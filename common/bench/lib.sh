@@ -28,7 +28,9 @@ bench_preload() {
     tcmalloc) so=libtcmalloc_minimal.so.4 ;;
     *) return 1 ;;
     esac
-    /sbin/ldconfig -p 2>/dev/null | awk -v l="$so" '$1 == l { print $NF; found = 1; exit }
+    # awk reads to the end: leaving early would kill ldconfig with SIGPIPE, which a caller
+    # under pipefail would take for a failure.
+    /sbin/ldconfig -p 2>/dev/null | awk -v l="$so" '$1 == l && !found { print $NF; found = 1 }
         END { exit !found }'
 }
 
