@@ -7,6 +7,8 @@
 #                         bench, callgrind, valgrind, run CMD="..."
 #   make                  builds every phase (build/<phase>/libsm.a, libsm.so); installs nothing
 #   make plots | valgrind | callgrind | lint | fuzz | record | labs-check   (see README.md)
+#   make figures          regenerates the measured tables of the Markdown files; make
+#                         figures-check (part of make test) fails when one disagrees with the code
 #   make deps             installs the Debian packages the course needs; make test and make
 #                         compare do it too, and nothing else does (the other targets that
 #                         need a package say which is missing: deps-check)
