@@ -168,6 +168,10 @@ inside {
     inside = name; start = FNR
     next
 }
+/^<!-- \/?figures:/ {
+    print file ":" FNR ": not a figures marker (<!-- figures:NAME KIND key=value... --> or <!-- /figures:NAME -->): " $0 > "/dev/stderr"
+    bad = 1
+}
 { print }
 END {
     if (inside) { print file ":" start ": figures:" inside " has no <!-- /figures:" inside " -->" > "/dev/stderr"; exit 1 }

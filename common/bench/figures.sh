@@ -114,6 +114,10 @@ while read -r alloc tn kind; do
         [[ $built == *" $alloc "* ]] || { build "$alloc"; built+="$alloc "; }
         bin=build/$d/smbench pre=- name=(--name "$alloc")
     else
+        case $alloc in
+        glibc | jemalloc | mimalloc | tcmalloc) ;;
+        *) echo "figures: unknown allocator $alloc (common/bench/figures.sh lists them)" >&2; exit 1 ;;
+        esac
         [[ $built == *" system "* ]] || { make -s --no-print-directory build/system/smbench >&2; built+="system "; }
         bin=build/system/smbench pre=- name=(--expect "$alloc")
         if [ "$alloc" != glibc ]; then
