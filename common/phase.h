@@ -22,8 +22,8 @@ extern const char phase_name[];
  * *usable; or NULL with errno = ENOMEM. */
 void *phase_malloc(size_t size, size_t *usable);
 
-/* The same with the block aligned to align, a power of two above SM_ALIGN and at most
- * SM_MAX_ALIGN. */
+/* The same with the block aligned to align, a power of two above SM_ALIGN (any: the phase
+ * sends what its pools cannot align to bigblock_alloc). */
 void *phase_memalign(size_t align, size_t size, size_t *usable);
 
 /* Takes back a block and returns its usable size.  A pointer the phase did not hand out, or
@@ -36,6 +36,12 @@ size_t phase_usable_size(const void *ptr, const char *func);
 /* Tries to resize a live block in place to hold size bytes.  Returns 1 and the new usable size
  * in *usable when it did; 0, with the block untouched, when it could not. */
 int phase_resize(void *ptr, size_t size, size_t *usable);
+
+/* Moves a live block to hold size bytes without copying it, where the phase can: a big block
+ * (common/bigblock.h) grows by remapping its pages.  Returns the new address, with the new
+ * usable size in *usable and ptr no longer valid; or NULL, with the block untouched, when the
+ * phase cannot (sm_realloc then copies).  Called after phase_resize said no. */
+void *phase_remap(void *ptr, size_t size, size_t *usable);
 
 /* Checks every invariant of the phase; 0 when they hold, check_failed(...) otherwise. */
 int phase_check(void);

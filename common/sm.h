@@ -14,8 +14,12 @@
  *     resizes the block to 0 bytes and returns a pointer that must still be freed (it never
  *     frees and returns NULL, the behaviour C23 left undefined).  When sm_realloc fails it
  *     returns NULL and the old block is untouched and still valid.
- *   - sm_memalign takes any power-of-two alignment up to SM_MAX_ALIGN; any other alignment
- *     returns NULL with errno = EINVAL.
+ *   - sm_memalign takes any power-of-two alignment, 2 MiB and 1 GiB included: an alignment
+ *     above the page size is a mapping of its own, trimmed to an aligned address
+ *     (common/bigblock.h).  An alignment that is 0 or not a power of two returns NULL with
+ *     errno = EINVAL; one that memory cannot serve (above SM_SIZE_MAX, or more than the address
+ *     space allows) returns NULL with errno = ENOMEM.  realloc keeps SM_ALIGN, not the
+ *     block's larger alignment.
  *   - sm_usable_size(p) is at least the size asked for.
  *   - A pointer the allocator never returned (a stack address, a pointer into the middle of a
  *     block, a block freed already) passed to sm_free, sm_realloc or sm_usable_size prints
@@ -31,9 +35,8 @@
 
 #define SM_API __attribute__((visibility("default")))
 
-#define SM_ALIGN     16                     /* alignment of every block */
-#define SM_MAX_ALIGN ((size_t) 1 << 20)     /* largest alignment sm_memalign accepts (1 MiB) */
-#define SM_SIZE_MAX  ((size_t) PTRDIFF_MAX / 2) /* larger requests fail with ENOMEM */
+#define SM_ALIGN    16                         /* alignment of every block */
+#define SM_SIZE_MAX ((size_t) PTRDIFF_MAX / 2) /* larger requests fail with ENOMEM */
 
 /*
  * Counters, read with sm_stats().  The first group means the same in every phase; the second
@@ -41,16 +44,19 @@
  */
 struct sm_stats {
     /* Every phase. */
-    uint64_t allocations;       /* blocks handed out (malloc, calloc, memalign, realloc that moved) */
-    uint64_t frees;             /* blocks taken back (free, realloc that moved) */
-    uint64_t reallocs;          /* sm_realloc calls on a non-NULL pointer */
-    uint64_t bytes_requested;   /* sum of the sizes asked for, over all allocations */
-    uint64_t bytes_live;        /* usable bytes of the blocks live now */
-    uint64_t peak_bytes_live;   /* the most bytes_live has been */
-    uint64_t sysalloc_calls;    /* from the sysalloc layer: mappings made */
-    uint64_t sysfree_calls;     /* mappings returned */
-    uint64_t bytes_mapped;      /* bytes mapped now */
-    uint64_t peak_bytes_mapped; /* the most bytes_mapped has been */
+    uint64_t allocations; /* blocks handed out (malloc, calloc, memalign, realloc that moved) */
+    uint64_t frees;       /* blocks taken back (free, realloc that moved) */
+    uint64_t reallocs;    /* sm_realloc calls on a non-NULL pointer */
+    uint64_t realloc_bytes_copied; /* bytes sm_realloc copied moving blocks (a remapped big
+                                    * block moves without a copy where mremap exists) */
+    uint64_t bytes_requested;      /* sum of the sizes asked for, over all allocations */
+    uint64_t bytes_live;           /* usable bytes of the blocks live now */
+    uint64_t peak_bytes_live;      /* the most bytes_live has been */
+    uint64_t sysalloc_calls;       /* from the sysalloc layer: mappings made */
+    uint64_t sysfree_calls;        /* mappings returned */
+    uint64_t sysremap_calls;       /* mappings resized (big blocks grown by realloc) */
+    uint64_t bytes_mapped;         /* bytes mapped now */
+    uint64_t peak_bytes_mapped;    /* the most bytes_mapped has been */
 
     /* The phases that have them (the seed's Phase 2 reports these). */
     uint64_t cache_hits;        /* allocations served by a previously freed object of the class */

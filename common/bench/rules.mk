@@ -8,7 +8,8 @@
 #                              callgrind and the ablation (and figures 5 and 6); FULL=1 also runs
 #                              the capped cells and phase2 uncapped (minutes)
 #   make phase2 bench          one phase (or several) on the standard traces, table only
-#   make phase2 bench TRACE=f.rep   the same on any .rep trace
+#   make phase2 bench TRACE=f.rep   the same on any .rep trace, or on every .rep of a directory
+#   make compare TRACES=dir    every allocator on a directory of traces (a CS:APP set) instead
 #   make callgrind             instructions per operation (valgrind's callgrind), deterministic,
 #                              every allocator: plots/data/callgrind.csv
 #   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv); TRACE= as above
@@ -28,7 +29,7 @@ BENCH_OBJS  := $(addprefix $(BENCH_BUILD)/obj/,smbench.o trace.o verify.o replay
 BENCH_BINS  := $(foreach p,$(PHASES),build/$(p)/smbench) build/system/smbench
 
 # The shipped traces, and the 10^6 point of the scaling series, generated here (12 MB).
-TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy \
+TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth \
                scale_1e3 scale_1e4 scale_1e5
 BIG_TRACE   := build/traces/scale_1e6.rep
 
@@ -57,7 +58,7 @@ $(BIG_TRACE): $(BENCH_BUILD)/gentrace
 	$(BENCH_BUILD)/gentrace scale 1000000 > $@.tmp && mv $@.tmp $@
 
 traces: $(BENCH_BUILD)/gentrace
-	@set -e; for t in phase1_pattern slab_mix binary coalescing random realloc-heavy; do \
+	@set -e; for t in phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth; do \
 	    $(BENCH_BUILD)/gentrace $$t > common/traces/$$t.rep; done; \
 	for n in 3 4 5; do \
 	    $(BENCH_BUILD)/gentrace scale $$(printf '1%0*d' $$n 0) > common/traces/scale_1e$$n.rep; \
@@ -81,16 +82,16 @@ endef
 
 compare: deps
 	$(quiet_build)
-	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(PHASES)
+	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(if $(TRACES),--trace "$(TRACES)") $(PHASES)
 	@$(MAKE) --no-print-directory plots $(if $(QUICK),PLOTS="$(QUICK_PLOTS)")
 
 bench:
 	$(quiet_build)
-	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),,--with-system) $(PHASES)
+	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace "$(TRACE)") $(if $(SELECTED),,--with-system) $(PHASES)
 
 callgrind: deps-check
 	$(quiet_build)
-	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),--phases-only) $(PHASES)
+	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace "$(TRACE)") $(if $(SELECTED),--phases-only) $(PHASES)
 
 figures: bench-bins
 	@$(BENCH_SRC)/figures.sh write
