@@ -15,6 +15,8 @@
 #include "metadata.h"
 #include "sysalloc.h"
 
+#include "walk.h"
+
 #include <errno.h>
 
 #define RECORDS_BYTES (SLAB_SIZE / 16 * sizeof(SM_AllocationEnhanced *))
@@ -47,6 +49,16 @@ void record_detach(struct slab *s, void *b)
         &s->records[block_index(s, (size_t) ((char *) b - slab_start(s)))];
     meta_release(*slot);
     *slot = NULL;
+}
+
+void record_walk(struct walk_list *list)
+{
+    meta_walk(list);
+    for (size_t i = 0; i < nregions; i++) {
+        struct region *r = regions[i].r;
+        for (uint32_t k = 0; k < r->carved; k++)
+            walk_meta_region(list, r->desc[k].records, RECORDS_BYTES, "record array");
+    }
 }
 
 void record_teardown(void)

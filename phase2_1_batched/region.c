@@ -143,6 +143,12 @@ void slab_release(struct slab *s)
     free_slabs = s;
 }
 
+const void *region_table(size_t *bytes)
+{
+    *bytes = table_cap * sizeof *regions;
+    return regions != first_table ? regions : NULL;
+}
+
 int regions_check(void)
 {
     for (size_t i = 0; i < nregions; i++) {

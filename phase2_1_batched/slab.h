@@ -231,6 +231,7 @@ int class_for_align(size_t size, size_t align); /* a class whose blocks are alig
 struct slab *slab_carve(void);     /* a fresh slab (class NO_CLASS), or NULL with errno = ENOMEM */
 void slab_release(struct slab *s); /* an empty slab back to the free-slab stack */
 int regions_check(void);
+const void *region_table(size_t *bytes); /* the span table's mapping, NULL while static */
 void regions_teardown(void);
 extern uint64_t regions_made;
 
@@ -250,6 +251,8 @@ int record_attach(struct slab *s, void *b, size_t usable); /* 0, or -1 with errn
 void record_detach(struct slab *s, void *b);
 int record_array_new(struct slab *s);
 void record_teardown(void);
+struct walk_list;
+void record_walk(struct walk_list *list); /* the records and the per-slab record arrays */
 
 /* The first block of s, and the end of its blocks. */
 static inline char *slab_start(const struct slab *s)
