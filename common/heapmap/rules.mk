@@ -27,11 +27,13 @@ build/%/heapmap: build/%/libsm.a $(HEAPMAP_OBJ) $(BENCH_BUILD)/obj/trace.o
 heapmap: build
 	@$(MAKE) --no-print-directory $(foreach p,$(PHASES),build/$(p)/heapmap)
 	@set -e; for p in $(PHASES); do \
-	    d=$(HEAPMAP_DATA)/$$p-$(HEAPMAP_NAME); mkdir -p $$d; \
+	    d=$(HEAPMAP_DATA)/$$p-$(HEAPMAP_NAME); o=$(HEAPMAP_OUT)/$$p-$(HEAPMAP_NAME); mkdir -p $$d; \
 	    build/$$p/heapmap --at $(or $(AT),peak,end) --csv $$d/heapmap.csv \
 	        --film $$d/heapmap_film.csv $(HEAPMAP_TRACE); \
-	    plots/render.sh --strict $$d $(HEAPMAP_OUT)/$$p-$(HEAPMAP_NAME) \
-	        plots/heapmap.gp plots/heapmap_film.gp; \
+	    plots/render.sh --strict $$d $$o plots/heapmap.gp plots/heapmap_film.gp; \
+	    gnuplot -e "data='$$d'; out='$$o'" plots/heapmap_gif.gp 2>&1 \
+	        | grep -v 'frames in animation sequence' || :; \
+	    if [ -s $$o/heapmap_film.gif ]; then echo "heapmap: $$o/heapmap_film.gif"; fi; \
 	done
 
 heapmaps: build
