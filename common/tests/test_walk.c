@@ -220,4 +220,5 @@ Test(walk, stops_when_told)
     int calls = 0;
     cr_assert_eq(sm_walk(stop_at_third, &calls), 42, "sm_walk returns what stopped it");
     cr_assert_eq(calls, 3, "the walk went on after its callback said stop");
+    sm_teardown();
 }
