@@ -4,6 +4,8 @@
 #                       heap at AT (default peak,end) as bands and its fragmentation film, drawn
 #                       into plots/out/heapmap/<phase>-<trace>/ (an animated GIF too, where
 #                       gnuplot has the gif terminal); TRACE defaults to common/traces/slab_mix.rep
+#   make heapmap BUILDS="phase1_bitmap phase1_bitmap-firstfit"   the same for build folders by
+#                       name, a variant built with make -C <phase> VARIANT=... included
 #   make heapmaps [TRACE=f.rep] [AT=peak]   all four phases at the same step on one figure:
 #                       plots/out/heapmap/heapmaps-<trace>.png
 #   build/<phase>/heapmap --help          the tool alone (common/heapmap/heapmap.c)
@@ -24,9 +26,11 @@ $(HEAPMAP_OBJ): common/heapmap/heapmap.c
 build/%/heapmap: build/%/libsm.a $(HEAPMAP_OBJ) $(BENCH_BUILD)/obj/trace.o
 	$(CC) -o $@ $(HEAPMAP_OBJ) $(BENCH_BUILD)/obj/trace.o $<
 
+HEAPMAP_BUILDS := $(or $(BUILDS),$(PHASES))
+
 heapmap: build
-	@$(MAKE) --no-print-directory $(foreach p,$(PHASES),build/$(p)/heapmap)
-	@set -e; for p in $(PHASES); do \
+	@$(MAKE) --no-print-directory $(foreach p,$(HEAPMAP_BUILDS),build/$(p)/heapmap)
+	@set -e; for p in $(HEAPMAP_BUILDS); do \
 	    d=$(HEAPMAP_DATA)/$$p-$(HEAPMAP_NAME); o=$(HEAPMAP_OUT)/$$p-$(HEAPMAP_NAME); mkdir -p $$d; \
 	    build/$$p/heapmap --at $(or $(AT),peak,end) --csv $$d/heapmap.csv \
 	        --film $$d/heapmap_film.csv $(HEAPMAP_TRACE); \
