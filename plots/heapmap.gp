@@ -20,10 +20,10 @@ panels = hm("panels", "-v key=5")
 first = hm("info", "-v key=5 -v value=0")
 stats csv skip 1 using 6:12 nooutput
 xmax = STATS_max_y
-height = 140 + 18 * (STATS_max_x + 1) < 500 ? 500 : 140 + 18 * (STATS_max_x + 1)
-width = 200 + 600 * words(panels)
+height = 160 + 18 * (STATS_max_x + 1) < 500 ? 500 : 160 + 18 * (STATS_max_x + 1)
+width = 200 + 600 * words(panels) < 1000 ? 1000 : 200 + 600 * words(panels)
 suptitle = sprintf("%s on %s: the heap region by region, to scale\n", word(first, 1), word(first, 2)) \
-         . "each band binned into 400 cells (a cell shows the kind holding most of its bytes); " \
+         . "each band binned into 400 cells, a cell showing the kind that holds most of its bytes;\n" \
          . "regions that look alike are one band (x N); 48 bands at most"
 set key outside bottom center horizontal
 set lmargin 34

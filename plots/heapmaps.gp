@@ -20,11 +20,11 @@ panels = hm("panels", "-v key=1")
 first = hm("info", "-v key=1 -v value=" . word(panels, 1))
 stats csv skip 1 using 6:12 nooutput
 xmax = STATS_max_y
-height = 140 + 18 * (STATS_max_x + 1) < 500 ? 500 : 140 + 18 * (STATS_max_x + 1)
+height = 160 + 18 * (STATS_max_x + 1) < 500 ? 500 : 160 + 18 * (STATS_max_x + 1)
 width = 100 + 560 * words(panels)
 suptitle = sprintf("Every phase on %s at %s (op %s): the heap region by region, to scale\n", \
                    word(first, 2), word(first, 3), word(first, 4)) \
-         . "each band binned into 400 cells (a cell shows the kind holding most of its bytes); " \
+         . "each band binned into 400 cells, a cell showing the kind that holds most of its bytes;\n" \
          . "regions that look alike are one band (x N); 48 bands at most"
 set key outside bottom center horizontal
 set lmargin 30

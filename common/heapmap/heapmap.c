@@ -8,7 +8,7 @@
  *                   phase) and "end"; default peak,end
  *     --every N     also every N operations
  *     --width W     characters per region in the text map (default 64)
- *     --lines N     region lines per map at most (default 40); the rest are counted
+ *     --lines N     region lines per map at most (default 60); the rest are counted
  *     --csv FILE    the maps as CSV: plots/heapmap.gp draws it (one band per region)
  *     --film FILE   the fragmentation film as CSV (plots/heapmap_film.gp): the heap walked
  *                   --frames times (default 200) at equal steps over the whole trace
