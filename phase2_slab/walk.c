@@ -15,7 +15,7 @@
 #include "meta_index.h"
 #include "metadata.h"
 #include "phase.h"
-#include "pool.h"
+#include "phase1_bitmap/pool.h"
 #include "slab.h"
 #include "walk.h"
 

@@ -201,7 +201,7 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
     # The ablation: phase2_1 with one correction switched off at a time.
     if [ -f phase2_1_batched/Makefile ]; then
         echo "config,trace,ns_per_op" >"$tmp/ablation.csv"
-        for sw in "" BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+        for sw in "" $(make --no-print-directory -s -C phase2_1_batched print-switches); do
             if [ -z "$sw" ]; then
                 dir=phase2_1_batched config="all corrections"
             else
