@@ -113,11 +113,11 @@ SM_API void sm_teardown(void);
 enum sm_walk_kind { SM_WALK_REGION, SM_WALK_LIVE, SM_WALK_FREE, SM_WALK_META, SM_WALK_UNUSED };
 
 struct sm_walk_block {
-    uintptr_t addr; /* first byte; an address to compare, never to read */
-    size_t size;    /* bytes */
+    uintptr_t addr;   /* first byte; an address to compare, never to read */
+    size_t size;      /* bytes */
+    uintptr_t region; /* the region it lies in (a REGION's own address) */
+    const char *what; /* the region's name, a static string: "chunk", "slab", ... */
     enum sm_walk_kind kind;
-    uintptr_t region;     /* the region it lies in (a REGION's own address) */
-    const char *what;     /* the region's name, a static string: "chunk", "slab", ... */
     uint32_t object_size; /* in a slab: the size of its objects; 0 elsewhere */
 };
 

@@ -37,13 +37,13 @@ struct walk_list;
 typedef void (*walk_blocks_fn)(const struct walk_region *r, struct walk_out *out);
 
 struct walk_region {
-    uintptr_t addr;       /* the mapping's first byte */
-    size_t size;          /* bytes mapped (sysalloc_rounded of what was asked) */
-    const char *what;     /* its name in the walk: "chunk", "pool", "slab", ... */
-    const void *item;     /* the owner's descriptor of it, for blocks() */
-    size_t used;          /* walk_meta_blocks: bookkeeping bytes at its start */
-    uint32_t object_size; /* a slab's object size, 0 for anything else */
+    uintptr_t addr;   /* the mapping's first byte */
+    size_t size;      /* bytes mapped (sysalloc_rounded of what was asked) */
+    const char *what; /* its name in the walk: "chunk", "pool", "slab", ... */
+    const void *item; /* the owner's descriptor of it, for blocks() */
+    size_t used;      /* walk_meta_blocks: bookkeeping bytes at its start */
     walk_blocks_fn blocks;
+    uint32_t object_size; /* a slab's object size, 0 for anything else */
 };
 
 /* Where blocks go: the caller's function, and the block being joined. */

@@ -35,7 +35,7 @@ static void class_slab_blocks(const struct slab *s, uintptr_t start, struct walk
     out->object_size = s->size;
     size_t threaded = s->fresh / s->size;
     for (size_t k = 0; k < threaded && !out->stop; k++) {
-        int is_free = (on_list[k / 64] >> (k % 64)) & 1;
+        uint64_t is_free = (on_list[k / 64] >> (k % 64)) & 1;
         walk_block(out, start + k * s->size, s->size, is_free ? SM_WALK_FREE : SM_WALK_LIVE);
     }
     size_t end = (size_t) s->nblocks * s->size;

@@ -31,7 +31,7 @@
  * failed an allocation.
  */
 #include "sm.h"
-#include "trace.h"
+#include "bench/trace.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -620,6 +620,8 @@ int main(int argc, char **argv)
         if (done == t.num_ops) break;
         step(&t, done, ptrs);
     }
+    free(ptrs);
+    trace_free(&t);
     if (csv && fclose(csv) != 0) return 1;
     if (o.film) {
         FILE *f = open_out(o.film);

@@ -414,7 +414,7 @@ Test(plots, heapmap_csv_not_a_number_fails_clearly)
     char bad[sizeof heapmap_csv];
     memcpy(bad, heapmap_csv, sizeof bad);
     char *util = strstr(bad, ",63,live,");
-    memcpy(util + 1, "6x", 2);
+    util[2] = 'x'; /* "63" becomes "6x" */
     write_file("heapmap.csv", bad);
     cr_assert_neq(render("heapmap.gp"), 0, "a malformed heap map CSV passed:\n%s", output);
     cr_assert_not_null(strstr(output, "heapmap.csv:3: util is \"6x\", not a number"), "%s", output);
