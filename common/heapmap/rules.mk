@@ -51,4 +51,20 @@ heapmaps: build
 	done; \
 	plots/render.sh --strict $$d $(HEAPMAP_OUT)/heapmaps-$(HEAPMAP_NAME) plots/heapmaps.gp
 
+
+
+# The tool's own test (part of make test): common/heapmap/tests/test_heapmap.c.
+HEAPMAP_TEST := $(HEAPMAP_DATA)/test_heapmap
+EXTRA_TESTS  += heapmap-test
+.PHONY: heapmap-test
+
+$(HEAPMAP_TEST): common/heapmap/tests/test_heapmap.c
+	@mkdir -p $(@D)
+	$(CC) -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -DROOT='"$(CURDIR)"' -o $@ $< -lcriterion
+
+heapmap-test: deps
+	@$(MAKE) --no-print-directory -C phase0_original
+	@$(MAKE) --no-print-directory build/phase0_original/heapmap $(HEAPMAP_TEST)
+	@echo "==== heapmap-test: the text map, the CSVs' columns, bad input"
+	$(HEAPMAP_TEST)
 -include $(HEAPMAP_OBJ:.o=.d)
