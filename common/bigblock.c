@@ -12,6 +12,7 @@
 #include "diag.h"
 #include "sm.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <unistd.h>
@@ -95,6 +96,26 @@ int bigblock_check(void)
             return check_failed("bigblock: payload is not the start of its mapping");
     }
     return addr_table_check(&blocks);
+}
+
+/* A big block: the alignment gap before the payload, then the payload to the mapping's end. */
+static void big_blocks(const struct walk_region *r, struct walk_out *out)
+{
+    uintptr_t payload = (uintptr_t) r->item;
+    walk_block(out, r->addr, payload - r->addr, SM_WALK_UNUSED);
+    walk_block(out, payload, r->addr + r->size - payload, SM_WALK_LIVE);
+}
+
+void bigblock_walk(struct walk_list *list)
+{
+    struct addr_entry *e;
+    for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
+        struct walk_region r = {
+            .addr = e->a, .size = e->b, .what = "big block", .item = addr_entry_ptr(e)};
+        r.blocks = big_blocks;
+        walk_region(list, &r);
+    }
+    walk_meta_region(list, blocks.slots, blocks.cap * sizeof *blocks.slots, "big-block table");
 }
 
 void bigblock_teardown(void)

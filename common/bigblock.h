@@ -46,6 +46,11 @@ uint64_t bigblock_allocations(void);
 /* Checks the table; 0 when consistent, check_failed(...) otherwise. */
 int bigblock_check(void);
 
+/* Names each big block's mapping (its alignment gap unused, the rest one live block) and the
+ * table's, for the heap walk (common/walk.h). */
+struct walk_list;
+void bigblock_walk(struct walk_list *list);
+
 /* Unmaps every big block and the table. */
 void bigblock_teardown(void);
 

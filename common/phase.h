@@ -49,6 +49,12 @@ int phase_check(void);
 /* Fills the phase-specific counters of *out (the second group in struct sm_stats). */
 void phase_stats(struct sm_stats *out);
 
+/* Names every mapping the phase holds, big blocks aside (common/walk.c adds those), in any
+ * order, each with the function that reports its blocks: walk_region(list, ...) of
+ * common/walk.h.  Allocates nothing, changes nothing.  The phase's walk.c. */
+struct walk_list;
+void phase_walk(struct walk_list *list);
+
 /* Returns every mapping of the phase with sysfree and forgets all its state. */
 void phase_teardown(void);
 

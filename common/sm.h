@@ -88,4 +88,47 @@ SM_API const char *sm_name(void);
  * and leak checkers: afterwards the sysalloc layer's bytes-mapped counter reads 0. */
 SM_API void sm_teardown(void);
 
+/*
+ * The heap walk: every region the allocator mapped, and every block in it, in address order.
+ *
+ *   sm_walk(fn, arg) calls fn(&b, arg) once for each record b, and stops early when fn returns
+ *   non-zero (sm_walk then returns that value; 0 after a whole walk).  Records come in address
+ *   order: a REGION (one sysalloc mapping, page-rounded), then the blocks that tile it exactly,
+ *   then the next region, which starts above the end of the one before.  The kinds:
+ *
+ *     SM_WALK_REGION  a mapping; `what` says which ("chunk", "pool", "slab", "big block", ...)
+ *     SM_WALK_LIVE    a block handed out and not freed: its usable bytes (the sizes that
+ *                     sm_stats' bytes_live adds up), starting at the pointer the program holds
+ *     SM_WALK_FREE    bytes the allocator will hand out again: a free block, a freed object
+ *     SM_WALK_META    the allocator's own bookkeeping: headers, bitmaps, slab descriptors,
+ *                     SM_AllocationEnhanced records, lookup tables
+ *     SM_WALK_UNUSED  mapped and never used yet: page rounding, slab memory not carved or not
+ *                     threaded yet, an alignment gap, the end of a slab too short for an object
+ *
+ *   So the LIVE sizes add up to sm_stats().bytes_live and the REGION sizes to bytes_mapped
+ *   (common/tests/test_walk.c checks both on every phase).
+ *
+ * The walk allocates nothing and changes nothing: it can run at any moment between two calls of
+ * the allocator, inside any program that uses it.  fn must not call the allocator (sm_*, nor,
+ * under the preload shim, malloc: printf may) while the walk runs; collect, then print.  The
+ * walk reads the allocator's metadata only, never the bytes of a live block, so under memcheck
+ * it raises no error (it opens and closes what it reads, as the phase's own code does).  Cost:
+ * O(blocks + regions^2 / 256): the regions are put in address order by repeated passes that
+ * keep the next 256 on the stack.
+ */
+enum sm_walk_kind { SM_WALK_REGION, SM_WALK_LIVE, SM_WALK_FREE, SM_WALK_META, SM_WALK_UNUSED };
+
+struct sm_walk_block {
+    uintptr_t addr;   /* first byte; an address to compare, never to read */
+    size_t size;      /* bytes */
+    uintptr_t region; /* the region it lies in (a REGION's own address) */
+    const char *what; /* the region's name, a static string: "chunk", "slab", ... */
+    enum sm_walk_kind kind;
+    uint32_t object_size; /* in a slab: the size of its objects; 0 elsewhere */
+};
+
+typedef int (*sm_walk_fn)(const struct sm_walk_block *b, void *arg);
+
+SM_API int sm_walk(sm_walk_fn fn, void *arg);
+
 #endif

@@ -14,6 +14,7 @@
 #include "phase.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -223,6 +224,11 @@ void sm_stats(struct sm_stats *out)
     out->realloc_bytes_copied += sys.remap_bytes_copied;
     out->bytes_mapped = sys.mapped;
     out->peak_bytes_mapped = sys.peak_mapped;
+}
+
+int sm_walk(sm_walk_fn fn, void *arg)
+{
+    return walk_run(fn, arg);
 }
 
 const char *sm_name(void)

@@ -508,6 +508,29 @@ Test(driver, smoke_run_on_phase0)
     cr_expect(strstr(out_of_run("err"), "sysalloc: asked") != NULL, "info mode printed nothing");
 }
 
+/* The caps of compare.sh for phase2: --max-ops keeps a prefix (the row counts what ran, the
+ * live blocks are freed), --runs 1 times the replay from empty once; 2 to 4 runs stay refused. */
+Test(driver, max_ops_and_one_run)
+{
+    const char *p = write_file("prefix.rep", "0\n3\n6\n1\n"
+                                             "a 0 24\na 1 1000\nf 0\na 2 4000\nf 1\nf 2\n");
+    char cmd[256], field[64];
+    snprintf(cmd, sizeof cmd, "%s --runs 1 --max-ops 4 %s", PHASE0_BENCH, p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    const char *row = out_of_run("out");
+    cr_expect_eq(atol(csv_field(row, 3, field, sizeof field)), 4, "ops: %s", row);
+    cr_expect_eq(atol(csv_field(row, 4, field, sizeof field)), 3, "allocs: %s", row);
+    cr_expect_eq(atol(csv_field(row, 14, field, sizeof field)), 5000, "peak live: %s", row);
+    char med[64], lo[64], hi[64];
+    csv_field(row, 5, med, sizeof med);
+    csv_field(row, 6, lo, sizeof lo);
+    csv_field(row, 7, hi, sizeof hi);
+    cr_expect(!strcmp(med, lo) && !strcmp(med, hi), "one run: median %s, min %s, max %s", med, lo,
+              hi);
+    snprintf(cmd, sizeof cmd, "%s --runs 3 %s", PHASE0_BENCH, p);
+    cr_expect_eq(run(cmd), 1, "--runs 3 accepted");
+}
+
 Test(driver, system_adapter_and_preload)
 {
     char cmd[512], field[64];
