@@ -46,9 +46,9 @@ void *bigblock_alloc(size_t size, size_t align)
 
 void *bigblock_remap(void *p, size_t size, size_t *usable)
 {
-    if (addr_table_reserve(&blocks) != 0) return NULL; /* first: it may rebuild the table */
     struct addr_entry *e = addr_table_find(&blocks, p);
-    if (!e || size <= e->b) return NULL;
+    if (!e || size <= e->b || addr_table_reserve(&blocks) != 0) return NULL;
+    e = addr_table_find(&blocks, p); /* again: the reservation may have rebuilt the table */
     size_t len = e->b, grown = len + len / GROWTH_DIVISOR;
     size_t want = sysalloc_rounded(size > grown ? size : grown);
     char *moved = want ? sysremap(p, len, want) : NULL;

@@ -114,7 +114,8 @@ size_t phase_usable_size(const void *ptr, const char *func)
     struct slab *s = slab_find(ptr);
     if (s) {
         if (!slab_block_ok(s, ptr)) sm_bad_pointer(func, "invalid pointer", ptr);
-        if (block_is_free((void *) ptr)) sm_bad_pointer(func, free_block_wording((void *) ptr), ptr);
+        if (block_is_free((void *) ptr))
+            sm_bad_pointer(func, free_block_wording((void *) ptr), ptr);
         return s->size;
     }
     if (HYBRID && pool_owns(ptr)) return pool_usable(ptr, func);

@@ -33,7 +33,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define NO_CLASS 0xFF /* the class of a slab that is free, waiting for reuse */
+#define NO_CLASS  0xFF /* the class of a slab that is free, waiting for reuse */
 #define FREE_KEY  ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
 #define FRESH_KEY (FREE_KEY ^ 1) /* differs in the lowest bit only: one compare tests both */
 
