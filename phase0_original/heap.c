@@ -47,6 +47,7 @@ void list_push(struct block *b)
 
 void list_remove(struct block *b)
 {
+    SM_ASSERT(!block_is_alloc(b));
     struct block *prev = prev_free(b), *next = next_free(b);
     if (prev)
         set_next_free(prev, next);
@@ -77,6 +78,7 @@ void make_free(struct block *b, size_t size, size_t prev_alloc)
 /* Merges the free block b (not on the list) with its free neighbours; returns the result. */
 struct block *coalesce(struct block *b)
 {
+    SM_ASSERT(!block_is_alloc(b));
     size_t size = block_size(b);
     struct block *next = block_next(b);
     if (!block_is_alloc(next)) {
@@ -99,6 +101,7 @@ struct block *coalesce(struct block *b)
  * rest is freed and merged with what follows it. */
 void split_tail(struct block *b, size_t need)
 {
+    SM_ASSERT(block_is_alloc(b) && need <= block_size(b));
     size_t size = block_size(b);
     if (size - need < MIN_BLOCK) return;
     set_size_flags(b, need | (size_flags(b) & FLAGS));

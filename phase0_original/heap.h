@@ -29,6 +29,7 @@
 #ifndef PHASE0_HEAP_H
 #define PHASE0_HEAP_H
 
+#include "sm_assert.h"
 #include "sm_valgrind.h"
 
 #include <stddef.h>
@@ -163,6 +164,7 @@ static inline size_t *block_footer(struct block *b)
 /* The block before b, found through its footer; only when that block is free. */
 static inline struct block *block_prev(struct block *b)
 {
+    SM_ASSERT(!(size_flags(b) & PREV_ALLOC));
     return (struct block *) ((char *) b - peek((size_t *) b - 1));
 }
 

@@ -24,6 +24,7 @@
 #include "bitmap.h"
 #include "diag.h"
 #include "sm_valgrind.h"
+#include "sm_assert.h"
 #include "sysalloc.h"
 
 #include <errno.h>
@@ -220,6 +221,7 @@ static void *alloc_granules(size_t n, size_t align, size_t *usable)
 
 void *pool_alloc(size_t size, size_t *usable)
 {
+    SM_ASSERT(size <= POOL_MAX_REQUEST);
     return alloc_granules(granules_for(size), 1, usable);
 }
 
@@ -270,6 +272,7 @@ static void keep_no_run_of(struct pool *pool, size_t i, size_t end)
 
 size_t pool_free(void *p, const char *func)
 {
+    SM_ASSERT(pool_owns(p));
     size_t i;
     struct pool *pool = block_at(p, func, &i);
     size_t n = block_granules(pool, i);

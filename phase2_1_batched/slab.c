@@ -160,6 +160,7 @@ int slabs_init(void)
 
 __attribute__((noinline)) void *slab_alloc(int c, size_t size, size_t *usable)
 {
+    SM_ASSERT(c < SIZE_CLASSES && (c >= 0 || size <= LARGEST_CLASS));
     uint64_t t0 = initialized ? 0 : now_ns();
     if (!initialized && slabs_init() != 0) return NULL;
     if (c < 0) c = size_class_for(size); /* only now: the table is filled by slabs_init */
