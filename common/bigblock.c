@@ -2,13 +2,14 @@
  * bigblock.c - large blocks, a mapping each (see bigblock.h).
  *
  * The blocks are kept in an address table (common/addr_table.h), outside the blocks: for each,
- * its mapping (a) and the mapping's length (b).
+ * its mapping (home) and the mapping's length (len).
  *
  * Invariants, checked by bigblock_check(): the table's own; every entry's mapping is whole
  * pages; its payload is 16-byte aligned and lies inside the mapping.
  */
 #include "bigblock.h"
 #include "addr_table.h"
+#include "align.h"
 #include "diag.h"
 #include "sm.h"
 #include "sm_valgrind.h"
@@ -31,7 +32,7 @@ void *bigblock_alloc(size_t size, size_t align)
         errno = ENOMEM;
         return NULL;
     }
-    char *payload = (char *) (((uintptr_t) base + align - 1) & ~(uintptr_t) (align - 1));
+    char *payload = align_ptr_up(base, align);
     if (addr_table_insert(&blocks, payload, (uintptr_t) base, len) != 0) {
         sysfree(base, len);
         errno = ENOMEM;
@@ -46,7 +47,7 @@ void *bigblock_alloc(size_t size, size_t align)
 /* The bytes from p to the end of its entry's mapping. */
 static size_t usable_of(const struct addr_entry *e, const void *p)
 {
-    return (size_t) ((const char *) e->a + e->b - (const char *) p);
+    return (size_t) ((const char *) e->home + e->len - (const char *) p);
 }
 
 int bigblock_owns(const void *p)
@@ -65,7 +66,7 @@ size_t bigblock_free(void *p)
     struct addr_entry *e = addr_table_find(&blocks, p);
     if (!e) return 0;
     size_t usable = usable_of(e, p);
-    sysfree((void *) e->a, e->b);
+    sysfree((void *) e->home, e->len);
     addr_table_remove(&blocks, e);
     return usable;
 }
@@ -80,10 +81,10 @@ int bigblock_check(void)
     size_t page = (size_t) sysconf(_SC_PAGESIZE);
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
-        char *payload = addr_entry_ptr(e), *base = (char *) e->a;
-        if (e->a % page || e->b % page || e->b == 0)
+        char *payload = addr_entry_ptr(e), *base = (char *) e->home;
+        if (e->home % page || e->len % page || e->len == 0)
             return check_failed("bigblock: mapping not whole pages");
-        if (payload < base || payload >= base + e->b || (uintptr_t) payload & 15)
+        if (payload < base || payload >= base + e->len || (uintptr_t) payload & 15)
             return check_failed("bigblock: payload outside its mapping");
     }
     return addr_table_check(&blocks);
@@ -93,7 +94,7 @@ void bigblock_teardown(void)
 {
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));)
-        sysfree((void *) e->a, e->b);
+        sysfree((void *) e->home, e->len);
     addr_table_release(&blocks);
     allocations = 0;
 }

@@ -7,6 +7,7 @@
  * later phases fix.  Layout and glossary: heap.h.  Invariants: README.md, checked by check.c.
  */
 #include "heap.h"
+#include "align.h"
 #include "diag.h"
 #include "sysalloc.h"
 
@@ -33,7 +34,7 @@ void poke_opened(void *field, uintptr_t v)
 /* The block size that holds a payload of size bytes. */
 size_t block_size_for(size_t size)
 {
-    size_t n = (size + HEADER_SIZE + 15) & ~(size_t) 15;
+    size_t n = align_up(size + HEADER_SIZE, 16);
     return n < MIN_BLOCK ? MIN_BLOCK : n;
 }
 

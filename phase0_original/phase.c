@@ -12,6 +12,7 @@
  * finds the block's chunk, plus O(1) coalescing.  Layout and glossary: heap.h.
  */
 #include "heap.h"
+#include "align.h"
 #include "bigblock.h"
 #include "diag.h"
 #include "phase.h"
@@ -49,7 +50,7 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
     if (!b) return NULL;
     list_remove(b);
     char *payload = block_payload(b);
-    char *aligned = (char *) (((uintptr_t) payload + align - 1) & ~(uintptr_t) (align - 1));
+    char *aligned = align_ptr_up(payload, align);
     if (aligned != payload) {
         while ((size_t) (aligned - payload) < MIN_BLOCK)
             aligned += align;

@@ -15,9 +15,8 @@
  * slab that empties is released unless it is current.
  */
 #include "slab.h"
+#include "now_ns.h"
 #include "sysalloc.h"
-
-#include <time.h>
 
 /* Every class starts on this placeholder: no free block, so the first malloc of the class
  * takes the slow path, which gives it a real slab.  The fast path never tests for "no slab". */
@@ -29,13 +28,6 @@ struct slab *free_slabs;
 uint64_t slab_allocations;
 uint64_t init_ns;
 static int initialized;
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
-}
 
 /* Threads the next n fresh blocks of s onto its free list, lowest address first. */
 static void thread_fresh(struct slab *s, size_t n)
