@@ -141,11 +141,9 @@ static int refill(int c)
 int slabs_init(void)
 {
     size_classes_init();
-#if !LAZY_SLABS
-    for (int c = 0; c < SIZE_CLASSES; c++)
+    for (int c = 0; !LAZY_SLABS && c < SIZE_CLASSES; c++)
         if (class_current[c] == &no_slab && refill(c) != 0)
             return -1; /* the classes set up so far keep their slabs; the next call goes on */
-#endif
     initialized = 1;
     return 0;
 }
