@@ -1,7 +1,7 @@
 /*
  * phase.c - phase0, Randy's original: the phase.h entry points over an explicit free list
- * searched first-fit (heap.c).  This file sorts requests (the heap, or bigblock above
- * LARGE_THRESHOLD) and checks pointers; heap.c does the rest, one call per operation.
+ * searched first-fit (heap.c).  This file sends each request and pointer to the heap, or to
+ * bigblock above LARGE_THRESHOLD; heap.c does the rest, one call per operation.
  *
  * malloc takes the first free block big enough and splits off the rest when the rest can stand
  * as a block of its own.  free marks the block free and coalesces it with free neighbours on
