@@ -42,12 +42,12 @@ struct addr_table {
 /* The entry of address p, or NULL. */
 struct addr_entry *addr_table_find(const struct addr_table *t, const void *p);
 
-/* Makes room for one more entry, so that the next addr_table_insert cannot fail; -1 when the
- * table must grow and cannot. */
-int addr_table_reserve(struct addr_table *t);
-
 /* Adds p (not in the table yet) with its two values; -1 when the table cannot grow. */
 int addr_table_insert(struct addr_table *t, const void *p, uintptr_t home, size_t len);
+
+/* Makes sure the next insertion cannot fail, even after a removal (it will not rebuild the
+ * table); -1 when the table cannot grow. */
+int addr_table_reserve(struct addr_table *t);
 
 /* Removes an entry returned by addr_table_find. */
 void addr_table_remove(struct addr_table *t, struct addr_entry *e);

@@ -37,6 +37,12 @@ void meta_index_remove(const void *p)
     addr_table_remove(&records, e);
 }
 
+const void *meta_index_table(size_t *bytes)
+{
+    *bytes = records.cap * sizeof *records.slots;
+    return records.slots;
+}
+
 int meta_index_check(void)
 {
     if (addr_table_check(&records) != 0) return -1;
