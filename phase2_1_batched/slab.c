@@ -37,7 +37,7 @@ static void thread_fresh(struct slab *s, size_t n)
     for (size_t i = n; i-- > 0;) {
         char *b = slab_base(s) + s->fresh + i * s->size;
         SM_VG_OPEN(b, 2 * sizeof(void *));
-        block_set_free(b, s->free);
+        block_set_key(b, s->free, FRESH_KEY);
         SM_VG_CLOSE(b, 2 * sizeof(void *));
         s->free = b;
     }
