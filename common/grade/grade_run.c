@@ -18,11 +18,11 @@
  * A failure writes nothing there: its message goes to stderr, the exit status is 3 (2 for a
  * bad trace, 1 for a usage error).
  */
-#include "replay.h"
+#include "bench/replay.h"
+#include "bench/trace.h"
+#include "bench/verify.h"
 #include "sm.h"
 #include "sysalloc.h"
-#include "trace.h"
-#include "verify.h"
 
 #include <malloc.h>
 #include <stdint.h>
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 {
     struct trace t;
     char err[512];
-    if (argc != 3 || (strcmp(argv[1], "check") && strcmp(argv[1], "measure"))) {
+    if (argc != 3 || (strcmp(argv[1], "check") != 0 && strcmp(argv[1], "measure") != 0)) {
         fprintf(stderr, "usage: grade_run check|measure TRACE\n");
         return 1;
     }
