@@ -10,7 +10,9 @@
 #     --out DIR           default build/grade/<student, or "self">
 # Environment: GRADE_TRACES=dir (hidden traces, added), GRADE_SET=full|quick (the shipped
 # traces graded), GRADE_TIME=N (every timeout multiplied by N), GRADE_REF_ROOT=dir (the tree
-# whose phases are the reference; default the grader's own), GRADE_KEEP=1 (keep the work copy).
+# whose phases are the reference; default the grader's own), GRADE_CACHE=dir (where the
+# reference's figures are kept, by content; default build/grade/ref), GRADE_KEEP=1 (keep the
+# work copy).
 # Writes DIR/results.json (Gradescope's format), DIR/summary.txt (the table), DIR/parts.csv;
 # prints the table and the path.  Exit status 0 whatever the score; 1 for a usage error.
 set -u
@@ -110,6 +112,9 @@ quick) shipped="phase1_pattern realloc-heavy scale_1e3" ;;
 esac
 traces=()
 for t in $shipped; do cp "$root/common/traces/$t.rep" "$tdir/"; traces+=("$t"); visibility[$t]=visible; done
+# The instructor's hidden traces: GRADE_TRACES, or common/grade/hidden/ when it exists (a folder
+# make handout leaves out of the student copy).
+[ -z "${GRADE_TRACES:-}" ] && [ -d "$root/common/grade/hidden" ] && GRADE_TRACES=$root/common/grade/hidden
 if [ -n "${GRADE_TRACES:-}" ]; then
     for f in "$GRADE_TRACES"/*.rep; do
         [ -f "$f" ] || continue
@@ -117,13 +122,15 @@ if [ -n "${GRADE_TRACES:-}" ]; then
         cp "$f" "$tdir/$t.rep" && traces+=("$t") && visibility[$t]=after_published
     done
 fi
+seed=""
 if [ -n "$student" ] && [ "${STUDENT_TRACES:-0}" = 1 ]; then
     # The seed: the first 15 hex digits of the id's SHA-256, so every id has its own traces.
     seed=$((16#$(printf '%s' "$student" | sha256sum | cut -c1-15)))
     for p in slab_mix random realloc-heavy "scale 5000"; do
         t=student-${p% *}
-        # shellcheck disable=SC2086 # "scale 5000" is the pattern and its size
-        "$bin/gentrace" $p $([ "$p" = "${p% *}" ] && echo 0) "$seed" >"$tdir/$t.rep" 2>/dev/null &&
+        ops=0
+        [ "$p" != "${p% *}" ] && ops=${p#* }
+        "$bin/gentrace" "${p% *}" "$ops" "$seed" >"$tdir/$t.rep" 2>/dev/null &&
             traces+=("$t") && visibility[$t]=visible
     done
 fi
@@ -184,13 +191,12 @@ build() {
            common/bench/trace.c common/bench/verify.c common/bench/replay.c build/$p/libsm.a"
 }
 
-# figures TRACE LOGDIR PREFIX: runs check, measure and callgrind on the trace; sets
-# ${PREFIX}_status (ok or the cause), _util, _ipo.  Every figure is checked against the
-# grader's own recount before it is believed.
+# figures TRACE LOGDIR: runs check, measure and callgrind on the trace; sets fig_status (ok or
+# the cause), fig_util, fig_ipo.  Every figure is checked against the grader's own recount
+# before it is believed.
 figures() {
-    local t=$1 l=$2 v=$3 rc line exp got
-    local -n st=${v}_status ut=${v}_util ipo=${v}_ipo
-    st="" ut="" ipo=""
+    local t=$1 l=$2 rc line exp got
+    fig_status="" fig_util="" fig_ipo=""
     read -r na nr nf <<<"$(recount "$t")"
     ops=$((na + nr + nf))
     box "$t_check" "$l/$t.check.log" "$l/$t.check.verdict" build/grade_run check "$t.rep"
@@ -198,26 +204,26 @@ figures() {
     line=$(head -c 200 "$l/$t.check.verdict")
     if [ $rc != 0 ] || [ "${line%% *}" != check ]; then
         if [ $rc = 3 ]; then
-            st="check failed: $(grep -m1 '^grade_run: ' "$l/$t.check.log" | sed 's/^grade_run: [^:]*: //; s/^check failed: //' | cut -c1-200)"
+            fig_status="check failed: $(grep -m1 '^grade_run: ' "$l/$t.check.log" | sed 's/^grade_run: [^:]*: //; s/^check failed: //' | cut -c1-200)"
         else
-            st="check failed: $(why $rc "$l/$t.check.log")"
+            fig_status="check failed: $(why $rc "$l/$t.check.log")"
         fi
         return
     fi
     read -r _ _ got _ <<<"$line"
     if [ "$got" != "$ops" ] || [ "$(wc -l <"$l/$t.check.verdict")" != 1 ]; then
-        st="check failed: the verdict is not the harness's own (more than one process wrote it, or it was forged)"
+        fig_status="check failed: the verdict is not the harness's own (more than one process wrote it, or it was forged)"
         return
     fi
     box "$t_check" "$l/$t.measure.log" "$l/$t.measure.verdict" build/grade_run measure "$t.rep"
     rc=$?
     read -r w1 w2 mops live mapped vm <<<"$(head -c 200 "$l/$t.measure.verdict")"
     if [ $rc != 0 ] || [ "$w1 $w2" != "measure ok" ] || [ "$mops" != "$ops" ]; then
-        st="measure failed: $(why $rc "$l/$t.measure.log")"
+        fig_status="measure failed: $(why $rc "$l/$t.measure.log")"
         return
     fi
     [ "$vm" -gt "$mapped" ] && mapped=$vm # memory mapped around sysalloc counts too
-    ut=$(awk -v a="$live" -v b="$mapped" 'BEGIN { printf "%.4f", b ? a / b : 0 }')
+    fig_util=$(awk -v a="$live" -v b="$mapped" 'BEGIN { printf "%.4f", b ? a / b : 0 }')
     box "$t_cg" "$l/$t.cg.log" /dev/null valgrind --tool=callgrind --callgrind-out-file=cg.out \
         --collect-atstart=no --toggle-collect=replay_trace build/grade_run measure "$t.rep"
     rc=$?
@@ -226,11 +232,12 @@ figures() {
     exp="$na $nr $nf"
     got="${cm:-} ${cr:-} ${cf:-}"
     if [ $rc != 0 ] || [ "$exp" != "$got" ] || [ "${ir:-0}" = 0 ]; then
-        st="callgrind failed: $( [ $rc = 0 ] && echo "replay_trace's calls ($got) are not the trace's ($exp)" || why $rc "$l/$t.cg.log")"
+        if [ $rc = 0 ]; then fig_status="callgrind failed: replay_trace's calls ($got) are not the trace's ($exp)"
+        else fig_status="callgrind failed: $(why $rc "$l/$t.cg.log")"; fi
         return
     fi
-    ipo=$(awk -v i="$ir" -v n="$ops" 'BEGIN { printf "%.1f", i / n }')
-    st=ok
+    fig_ipo=$(awk -v i="$ir" -v n="$ops" 'BEGIN { printf "%.1f", i / n }')
+    fig_status=ok
 }
 
 # ---- the reference: the same steps on the reference tree's own phase, cached by content ---
@@ -238,7 +245,7 @@ reference() {
     local p=$1 key d
     key=$( (cd "$ref_root" && find common "$p" -name '*.[ch]' -not -path 'common/grade/tests/*' | LC_ALL=C sort | xargs cat
         cat "$root/common/grade/grade.sh") | sha256sum | cut -c1-16)
-    d=$root/build/grade/ref/$p-$key
+    d=${GRADE_CACHE:-$root/build/grade/ref}/$p-$key
     refdir=$d
     if [ ! -s "$d/suite.tests" ]; then
         mkdir -p "$d"
@@ -254,8 +261,8 @@ reference() {
         h=$(sha256sum "$tdir/$t.rep" | cut -c1-16)
         if [ ! -f "$d/$h.fig" ]; then
             cp "$tdir/$t.rep" "$work/$t.rep"
-            figures "$t" "$d" r
-            echo "$r_status|$r_util|$r_ipo" >"$d/$h.fig"
+            figures "$t" "$d"
+            echo "$fig_status|$fig_util|$fig_ipo" >"$d/$h.fig"
         fi
         IFS='|' read -r st u i <"$d/$h.fig"
         ref_status[$t]=$st ref_util[$t]=$u ref_ipo[$t]=$i
@@ -302,6 +309,7 @@ for p in "${phases[@]}"; do
     if [ ! -f "$root/$p/Makefile" ]; then echo "grade.sh: $p is not a phase of the grader's tree" >&2; exit 1; fi
     l=$out/logs/$p
     mkdir -p "$l"
+    case $p in phase2_1*) short=phase2_1 ;; *) short=${p%%_*} ;; esac
     echo
     echo "== $p"
     # The submission's phase folder: at its top, or one or two folders down (a repository).
@@ -349,7 +357,7 @@ for p in "${phases[@]}"; do
 still to write (make $p test names them):
 $stub"
     [ -n "$failing" ] && s_out="$s_out
-failing (run: make ${p%%_*} test):
+failing (run: make $short test):
 $failing"
     suite_cause=""
     pts=$(calc "$suite_max * ($n_all ? $n_ok / $n_all : 0)")
@@ -361,13 +369,28 @@ $failing"
     printf '  %-26s %-8s %-16s %-16s %11s  %s\n' trace check "utilization" "instructions/op" points "what to do"
     printf '  %-26s %-8s %-16s %-16s %11s\n' "" "" "(reference)" "(reference)" ""
 
-    # The traces: the check, then the performance against the reference's figures.
+    # The traces: every check first, then the performance against the reference's figures,
+    # scored only when the whole gate passed (the suite and every trace's check).
     n=${#traces[@]}
+    declare -A st_of=() ut_of=() ipo_of=()
+    gate=""
+    [ -n "$cause" ] && gate=$cause
+    [ -z "$gate" ] && [ "$n_ok" != "$n_all" ] && gate="the suite: $((n_all - n_ok)) test(s) failing"
+    for t in "${traces[@]}"; do
+        s_status="$cause" s_util="" s_ipo=""
+        [ -z "$cause" ] && figures "$t" "$l" && s_status=$fig_status s_util=$fig_util s_ipo=$fig_ipo
+        st_of[$t]=$s_status ut_of[$t]=$s_util ipo_of[$t]=$s_ipo
+        [ -z "$gate" ] && [ "$s_status" != ok ] && gate="trace $t failed its check"
+    done
     for t in "${traces[@]}"; do
         vis=${visibility[$t]}
-        s_status="$cause" s_util="" s_ipo=""
-        [ -z "$cause" ] && figures "$t" "$l" s
+        s_status=${st_of[$t]} s_util=${ut_of[$t]} s_ipo=${ipo_of[$t]}
         c_max=$(calc "$PTS_CHECK / $n") p_max=$(calc "$PTS_PERF / $n")
+        case $t in
+        hidden-*) repro="" ;;
+        student-*) repro="build/grade/bin/gentrace ${t#student-} $([ "$t" = student-scale ] && echo 5000 || echo 0) $seed > $t.rep, then make $short bench TRACE=$t.rep" ;;
+        *) repro="make $short bench TRACE=common/traces/$t.rep" ;;
+        esac
         if [ "$s_status" = ok ]; then
             c_pts=$c_max
             if [ $have_ref = 1 ] && [ "${ref_status[$t]}" = ok ]; then
@@ -378,6 +401,10 @@ $failing"
                 awk -v r="$ru" 'BEGIN { exit !(r < 1) }' && todo="utilization at $ru of the reference: less waste (fragmentation, headers)"
                 awk -v r="$ri" 'BEGIN { exit !(r < 1) }' && todo="${todo:+$todo; }instructions at 1/$ri of the reference's: a faster common path"
                 msg="passed; utilization $s_util (reference ${ref_util[$t]}, scored $ru), $s_ipo instructions/op (reference ${ref_ipo[$t]}, scored $ri)${todo:+: $todo}"
+                if [ -n "$gate" ]; then
+                    p_pts=0 todo="performance not scored until everything passes ($gate)"
+                    msg="passed; $todo; utilization $s_util (reference ${ref_util[$t]}), $s_ipo instructions/op (reference ${ref_ipo[$t]})"
+                fi
             else
                 p_pts=0 todo="no reference figures: performance not graded here"
                 msg="passed; utilization $s_util, $s_ipo instructions/op; $todo"
@@ -385,11 +412,11 @@ $failing"
             echo "{\"trace\":\"$t\",\"util\":$s_util,\"ipo\":$s_ipo}" | jq -c . >>"$board_jsonl"
         else
             c_pts=0 p_pts=0 todo="$s_status"
-            msg="FAILED: $s_status (reproduce: make ${p%%_*} bench TRACE=<the trace>, or make ${p%%_*} test)"
+            msg="FAILED: $s_status${repro:+ (reproduce: $repro)}"
         fi
         tp=$(calc "$c_pts + $p_pts") tm=$(calc "$c_max + $p_max")
         # A hidden trace's output is the grader's own verdict only, never text from the program.
-        [ "$vis" = after_published ] && msg=$(echo "$msg" | sed 's/: check failed: .*/: check failed/; s/(reproduce.*//')
+        [ "$vis" = after_published ] && [[ $msg == *": check failed: "* ]] && msg="${msg%%: check failed: *}: check failed"
         add "$p: trace $t" "$tp" "$tm" "$vis" "$msg"
         part "$p" "$t" "$tp" "$tm" "$([ "$s_status" = ok ] && echo ok || echo "$s_status")"
         phase_pts=$(calc "$phase_pts + $tp") phase_max=$(calc "$phase_max + $tm")

@@ -13,7 +13,7 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../.." && pwd)
-[ $# -ge 2 ] && [ -d "$1" ] || { echo "usage: grade_all.sh SUBMISSIONS_DIR PHASE..." >&2; exit 1; }
+if [ $# -lt 2 ] || [ ! -d "$1" ]; then echo "usage: grade_all.sh SUBMISSIONS_DIR PHASE..." >&2; exit 1; fi
 subs=$(cd "$1" && pwd)
 shift
 out=${GRADE_OUT:-$root/build/grade/all}

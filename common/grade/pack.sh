@@ -13,7 +13,8 @@ trap 'rm -rf "$stage"' EXIT
 phases=${GRADE_PHASES:-phase0_original phase1_bitmap phase2_slab phase2_1_batched}
 cd "$root"
 # The files git tracks, or every file when the tree is not a repository (a student copy).
-files=$(git ls-files Makefile common $phases 2>/dev/null || find Makefile common $phases -type f)
+read -ra dirs <<<"$phases"
+files=$(git ls-files Makefile common "${dirs[@]}" 2>/dev/null || find Makefile common "${dirs[@]}" -type f)
 echo "$files" | grep -v '^common/grade/tests/' | tar -cf - -T - | tar -xf - -C "$stage"
 cp "$here/gradescope/setup.sh" "$here/gradescope/run_autograder" "$stage/"
 if [ -n "${GRADE_TRACES:-}" ]; then

@@ -89,7 +89,7 @@ done
 # ---- resumed: a second run grades nobody again, and the CSV is the same ----------------------
 cp "$csv" "$tmp/first.csv"
 GRADE_OUT=$tmp/all "$root/common/grade/grade_all.sh" "$subs" phase1_bitmap >"$tmp/second.log"
-if [ "$(grep -c 'already graded' "$tmp/second.log")" = "$(ls "$subs" | wc -l)" ] && cmp -s "$csv" "$tmp/first.csv"; then
+if [ "$(grep -c 'already graded' "$tmp/second.log")" = "$(find "$subs" -mindepth 1 -maxdepth 1 | wc -l)" ] && cmp -s "$csv" "$tmp/first.csv"; then
     ok "resumed: every submission already graded, the same CSV"
 else bad "resumed: $(grep -vc 'already graded' "$tmp/second.log") lines regraded or a different CSV"; fi
 
@@ -103,13 +103,14 @@ GRADE_TRACES=$tmp/hidden GRADE_PHASES=phase1_bitmap "$root/common/grade/pack.sh"
 cp -r "$subs/misaligned/phase1_bitmap" "$ag/submission/"
 if [ -x "$ag/source/setup.sh" ] && [ -x "$ag/source/run_autograder" ]; then ok "archive: setup.sh and run_autograder at its top"
 else bad "archive: setup.sh or run_autograder missing at its top"; fi
-AUTOGRADER_ROOT=$ag "$ag/source/run_autograder" >"$tmp/ag.log" 2>&1
+# The reference's figures computed for the batch serve here too (they are kept by content).
+GRADE_CACHE=$root/build/grade/ref AUTOGRADER_ROOT=$ag "$ag/source/run_autograder" >"$tmp/ag.log" 2>&1
 r=$ag/results/results.json
 if jq -e '(.score | type == "number") and (.score < 70) and
           any(.tests[]; .visibility == "after_published" and (.name | test("hidden-secret"))) and
           all(.tests[]; has("name") and has("score") and has("max_score") and has("output") and has("visibility"))' "$r" >/dev/null; then
     ok "run_autograder: $r has the fields, the hidden trace after_published, score $(jq .score "$r")"
-else bad "run_autograder: $(cat "$tmp/ag.log" | tail -5) $(cat "$r" 2>/dev/null | head -c 300)"; fi
+else bad "run_autograder: $(tail -5 "$tmp/ag.log") $(head -c 300 "$r" 2>/dev/null)"; fi
 
 echo "== grade-test: $fails failed"
 [ $fails = 0 ]
