@@ -50,6 +50,11 @@ mkdir -p "$out/logs"
 chmod 711 "$out"
 chmod 700 "$out/logs"
 out=$(cd "$out" && pwd)
+# As root the student's code runs as nobody, who must be able to reach its copy under $out.
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$out"; then
+    echo "grade.sh: $out cannot be reached by user nobody (a folder above it is private): choose --out elsewhere" >&2
+    exit 1
+fi
 bin=$root/build/grade/bin
 mkdir -p "$bin"
 tests_jsonl=$out/tests.jsonl board_jsonl=$out/board.jsonl parts=$out/parts.csv
@@ -324,7 +329,7 @@ for p in "${phases[@]}"; do
         cause="no $p/ folder in the submission"
     else
         prepare "$sp" "$p"
-        build "$p" "$l" || cause="does not build: $(grep -m1 -E 'error|Error' "$l/build.log" | sed "s|$work/||g" | cut -c1-200)"
+        build "$p" "$l" || cause="does not build: $({ grep -m1 -E 'error|Error' "$l/build.log" || head -1 "$l/build.log"; } | sed "s|$work/||g" | cut -c1-200)"
         [ -z "$cause" ] && { box "$t_smoke" "$l/smoke.log" "$l/smoke.verdict" build/grade_run check smoke.rep; rc=$?
             [ $rc = 124 ] || [ $rc = 137 ] && cause="never returns: a 40-operation trace timed out ($(why $rc "$l/smoke.log"))"; }
     fi

@@ -100,14 +100,14 @@ cc -std=c17 -O2 -I"$root/common" -o "$tmp/gentrace" "$root/common/bench/gentrace
     "$tmp/gentrace" scale 500 99 >"$tmp/hidden/secret.rep"
 GRADE_TRACES=$tmp/hidden GRADE_PHASES=phase1_bitmap "$root/common/grade/pack.sh" "$tmp/autograder.zip" >/dev/null
 (cd "$ag/source" && unzip -q "$tmp/autograder.zip")
-cp -r "$subs/misaligned/phase1_bitmap" "$ag/submission/"
+cp -r "$root/phase1_bitmap" "$ag/submission/" # the reference: every entry, the hidden one too, full
 if [ -x "$ag/source/setup.sh" ] && [ -x "$ag/source/run_autograder" ]; then ok "archive: setup.sh and run_autograder at its top"
 else bad "archive: setup.sh or run_autograder missing at its top"; fi
 # The reference's figures computed for the batch serve here too (they are kept by content).
 GRADE_CACHE=$root/build/grade/ref AUTOGRADER_ROOT=$ag "$ag/source/run_autograder" >"$tmp/ag.log" 2>&1
 r=$ag/results/results.json
-if jq -e '(.score | type == "number") and (.score < 70) and
-          any(.tests[]; .visibility == "after_published" and (.name | test("hidden-secret"))) and
+if jq -e '(.score == 100) and
+          any(.tests[]; .visibility == "after_published" and (.name | test("hidden-secret")) and .score == .max_score) and
           all(.tests[]; has("name") and has("score") and has("max_score") and has("output") and has("visibility"))' "$r" >/dev/null; then
     ok "run_autograder: $r has the fields, the hidden trace after_published, score $(jq .score "$r")"
 else bad "run_autograder: $(tail -5 "$tmp/ag.log") $(head -c 300 "$r" 2>/dev/null)"; fi
