@@ -319,7 +319,8 @@ for p in "${phases[@]}"; do
     echo
     echo "== $p"
     # The submission's phase folder: at its top, or one or two folders down (a repository).
-    sp=$(find "$src_root" -maxdepth 3 -type d -name "$p" -not -path '*/build/*' 2>/dev/null | awk '{ print length, $0 }' | sort -n | head -1 | cut -d' ' -f2-)
+    sp=$(cd "$src_root" && find . -maxdepth 3 -type d -name "$p" -not -path '*/build/*' 2>/dev/null | awk '{ print length, $0 }' | sort -n | head -1 | cut -d' ' -f2-)
+    [ -n "$sp" ] && sp=$src_root/${sp#./}
     have_ref=1
     reference "$p" || have_ref=0
     reftests=$refdir/suite.tests
@@ -405,7 +406,7 @@ $failing"
                 p_pts=$(calc "$p_max * ($W_UTIL * $ru + (1 - $W_UTIL) * $ri)")
                 todo=""
                 awk -v r="$ru" 'BEGIN { exit !(r < 1) }' && todo="utilization at $ru of the reference: less waste (fragmentation, headers)"
-                awk -v r="$ri" 'BEGIN { exit !(r < 1) }' && todo="${todo:+$todo; }instructions at 1/$ri of the reference's: a faster common path"
+                awk -v r="$ri" 'BEGIN { exit !(r < 1) }' && todo="${todo:+$todo; }the reference needs $ri of your instructions per operation: a faster common path"
                 msg="passed; utilization $s_util (reference ${ref_util[$t]}, scored $ru), $s_ipo instructions/op (reference ${ref_ipo[$t]}, scored $ri)${todo:+: $todo}"
                 if [ -n "$gate" ]; then
                     p_pts=0 todo="performance not scored until everything passes ($gate)"
