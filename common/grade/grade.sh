@@ -170,18 +170,33 @@ tap_results() {
 }
 
 # ---- one tree: copy, build, run -----------------------------------------------------------
-# prepare SRC_PHASE_DIR PHASE WORK: the grader's common/ and phase folder (Makefile, tests),
-# with the phase's top-level .c and .h files taken from SRC_PHASE_DIR only.
+# find_phase SRC_ROOT PHASE: the phase folder in a submission (or tree): at its top, or one or
+# two folders down (a repository in a tarball); the shallowest wins, a build/ folder never.
+find_phase() {
+    local f
+    f=$(cd "$1" && find . -maxdepth 3 -type d -name "$2" -not -path '*/build/*' 2>/dev/null |
+        awk '{ print length, $0 }' | sort -n | head -1 | cut -d' ' -f2-)
+    [ -n "$f" ] && echo "$1/${f#./}"
+}
+
+# prepare SRC_ROOT PHASE: the work copy: the grader's common/ and phase folder (Makefile, tests),
+# with the phase's top-level .c and .h files taken from SRC_ROOT's only.  The phases it reuses
+# code from (REUSED_SRCS in its Makefile: phase2 links phase1's pool) come along the same way:
+# the submission's own when it has them, else the grader's.
 prepare() {
-    local src=$1 p=$2
+    local src=$1 p=$2 dep from
     rm -rf "$work"
     mkdir -p "$work/build"
     cp -r "$root/common" "$work/common"
     rm -rf "$work/common/grade/tests" # the bad submissions are no business of the student's
-    cp -r "$root/$p" "$work/$p"
-    find "$work/$p" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) -delete
-    # Regular files only: a symbolic link in a submission is not followed.
-    find "$src" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) -exec cp {} "$work/$p/" \;
+    for dep in "$p" $(grep -o 'phase[0-9a-z_]*/' "$root/$p/Makefile" | tr -d / | sort -u | grep -vx "$p"); do
+        cp -r "$root/$dep" "$work/$dep"
+        from=$(find_phase "$src" "$dep")
+        [ -z "$from" ] && [ "$dep" != "$p" ] && continue
+        find "$work/$dep" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) -delete
+        # Regular files only: a symbolic link in a submission is not followed.
+        [ -n "$from" ] && find "$from" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) -exec cp {} "$work/$dep/" \;
+    done
     cp "$tdir"/*.rep "$work/"
     [ "$(id -u)" = 0 ] && chown -R 65534:65534 "$work"
     return 0
@@ -256,7 +271,7 @@ reference() {
     if [ ! -s "$d/suite.tests" ]; then
         mkdir -p "$d"
         work=$d/work
-        prepare "$ref_root/$p" "$p"
+        prepare "$ref_root" "$p"
         if ! build "$p" "$d"; then echo "grade: the reference $p does not build: see $d/build.log" >&2; return 1; fi
         box "$t_suite" "$d/suite.log" /dev/null build/"$p"/test_sm --jobs 2 --timeout "$t_test" --tap=suite.tap
         tap_results "$work/suite.tap" >"$d/suite.tests"
@@ -318,9 +333,7 @@ for p in "${phases[@]}"; do
     case $p in phase2_1*) short=phase2_1 ;; *) short=${p%%_*} ;; esac
     echo
     echo "== $p"
-    # The submission's phase folder: at its top, or one or two folders down (a repository).
-    sp=$(cd "$src_root" && find . -maxdepth 3 -type d -name "$p" -not -path '*/build/*' 2>/dev/null | awk '{ print length, $0 }' | sort -n | head -1 | cut -d' ' -f2-)
-    [ -n "$sp" ] && sp=$src_root/${sp#./}
+    sp=$(find_phase "$src_root" "$p")
     have_ref=1
     reference "$p" || have_ref=0
     reftests=$refdir/suite.tests
@@ -329,7 +342,7 @@ for p in "${phases[@]}"; do
     if [ -z "$sp" ]; then
         cause="no $p/ folder in the submission"
     else
-        prepare "$sp" "$p"
+        prepare "$src_root" "$p"
         build "$p" "$l" || cause="does not build: $({ grep -m1 -E 'error|Error' "$l/build.log" || head -1 "$l/build.log"; } | sed "s|$work/||g" | cut -c1-200)"
         [ -z "$cause" ] && { box "$t_smoke" "$l/smoke.log" "$l/smoke.verdict" build/grade_run check smoke.rep; rc=$?
             [ $rc = 124 ] || [ $rc = 137 ] && cause="never returns: a 40-operation trace timed out ($(why $rc "$l/smoke.log"))"; }
