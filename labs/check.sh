@@ -15,10 +15,10 @@ lab=${1:?usage: labs/check.sh lab0|lab1|lab2|lab3|lab4|lab5}
 dir=build/labs/$lab
 passed=0 failed=0
 
-# The benchmark driver's columns (common/bench/smbench.c), for its rows written without --header.
-SMBENCH_HEADER="allocator,trace,ops,allocs,ns_per_op,ns_per_op_min,ns_per_op_max,ns_per_alloc,\
-alloc_time_us,ops_per_sec,sysalloc_calls,sysalloc_per_1k_allocs,peak_mapped_bytes,\
-peak_live_bytes,utilization,cache_hit_rate,slab_allocs,pool_allocs,large_allocs,init_ns,mode"
+# The benchmark driver's columns, for its rows written without --header: the driver's own
+# `smbench --header`, the one source of them.
+[ -x build/system/smbench ] || make -s --no-print-directory build/system/smbench >&2
+SMBENCH_HEADER=$(build/system/smbench --header)
 
 ok() { passed=$((passed + 1)); }
 bad() {
@@ -176,8 +176,10 @@ lab2() {
 }
 
 lab3() {
-    local builds="phase2_1_batched phase2_1_batched-no_batch_metadata phase2_1_batched-no_bulk_slabs
-        phase2_1_batched-no_lazy_slabs phase2_1_batched-no_fast_path phase2_1_batched-no_hybrid"
+    local switches builds
+    switches=$(make --no-print-directory -s -C phase2_1_batched print-switches)
+    builds="phase2_1_batched $(for s in $switches; do
+        printf 'phase2_1_batched-no_%s ' "$(echo "$s" | tr '[:upper:]' '[:lower:]')"; done)"
     for b in $builds; do
         has ablation.md "^\\| $b \\| slab_mix \\| [0-9]+ " "the $b row on slab_mix (step 2)"
         has ablation_random.md "^\\| $b \\| random \\| [0-9]+ " "the $b row on random (step 2)"
@@ -187,7 +189,7 @@ lab3() {
         phase2_1_batched slab_mix instructions_per_op
     more instr_ablation.csv phase2_1_batched-no_fast_path slab_mix instr_ablation.csv \
         phase2_1_batched slab_mix instructions_per_op
-    for c in "all corrections" BATCH_METADATA=0 BULK_SLABS=0 LAZY_SLABS=0 FAST_PATH=0 HYBRID=0; do
+    for c in "all corrections" $(for s in $switches; do echo "$s=0"; done); do
         for t in phase1_pattern slab_mix random; do row ablation.csv "$c" $t ns_per_op; done
     done
     file fig6_ablation.png

@@ -17,8 +17,6 @@
 
 const char phase_name[] = "phase1_bitmap";
 
-#define POOL_MAX_ALIGN 4096 /* the largest alignment pool_memalign serves */
-
 static void *big(size_t size, size_t align, size_t *usable)
 {
     void *p = bigblock_alloc(size, align);
@@ -64,10 +62,10 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return size <= *usable && size > POOL_MAX_REQUEST;
 }
 
-int phase_check(void)
+/* A big block grows by remapping its pages (bigblock_remap); a pool block moves by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
 {
-    if (pool_check() != 0) return -1;
-    return bigblock_check();
+    return bigblock_remap(ptr, size, usable);
 }
 
 void phase_stats(struct sm_stats *out)

@@ -25,6 +25,7 @@
 #include "diag.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -33,7 +34,6 @@
 #define POOL_SIZE     ((size_t) 1 << 20)
 #define POOL_GRANULES (POOL_SIZE / GRANULE) /* 65536 */
 #define POOL_WORDS    (POOL_GRANULES / 64)  /* 1024 words per bitmap, 8 KiB */
-#define MAX_ALIGN     4096                  /* the granule area is page-aligned */
 
 struct pool {
     size_t used_granules;       /* == popcount(used) */
@@ -226,7 +226,7 @@ void *pool_alloc(size_t size, size_t *usable)
 
 void *pool_memalign(size_t align, size_t size, size_t *usable)
 {
-    if (align > MAX_ALIGN || size > POOL_MAX_REQUEST) {
+    if (align > POOL_MAX_ALIGN || size > POOL_MAX_REQUEST) {
         errno = ENOMEM;
         return NULL;
     }
@@ -330,7 +330,8 @@ static int runs_have_starts(const struct pool *pool)
 
 static int check_pool(const struct pool *pool)
 {
-    if ((uintptr_t) pool % 4096) return check_failed("pool is not a page-aligned mapping");
+    if ((uintptr_t) pool % sysalloc_page_size())
+        return check_failed("pool is not a page-aligned mapping");
     for (size_t w = 0; w < POOL_WORDS; w++)
         if (pool->start[w] & ~pool->used[w])
             return check_failed("a block start marked on a free granule");
@@ -365,6 +366,41 @@ int pool_check(void)
         return check_failed("more empty pools kept than POOL_KEEP_EMPTY");
     if (!current_found) return check_failed("current pool is not among the pools");
     return 0;
+}
+
+/* ---- The heap walk (pool.h).  Reads the bitmaps, never a granule: O(pools x 1024 words). */
+
+static void pool_blocks(const struct walk_region *r, struct walk_out *out)
+{
+    const struct pool *pool = r->item;
+    uintptr_t granules = (uintptr_t) granules_of(pool);
+    walk_block(out, r->addr, sizeof *pool, SM_WALK_META);
+    walk_block(out, r->addr + sizeof *pool, POOL_META - sizeof *pool, SM_WALK_UNUSED);
+    for (size_t i = 0; i < POOL_GRANULES && !out->stop;) {
+        size_t end;
+        if (bitmap_get(pool->start, i)) {
+            end = bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1);
+            walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_LIVE);
+        } else {
+            end = bitmap_next_one(pool->used, POOL_GRANULES, i);
+            walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_FREE);
+        }
+        i = end;
+    }
+}
+
+void pool_walk(struct walk_list *list)
+{
+    for (size_t k = 0; k < npools; k++) {
+        struct walk_region r = {.addr = (uintptr_t) pools[k],
+                                .size = sysalloc_rounded(POOL_MAP),
+                                .what = "pool",
+                                .item = pools[k],
+                                .blocks = pool_blocks};
+        walk_region(list, &r);
+    }
+    if (pools != first_pools)
+        walk_meta_region(list, pools, pools_capacity * sizeof *pools, "pool table");
 }
 
 uint64_t pool_allocation_count(void)

@@ -9,6 +9,7 @@
 #include "metadata.h"
 #include "diag.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 static SM_AllocationEnhanced *live; /* newest first */
 static uint64_t live_count;
@@ -58,6 +59,12 @@ int meta_check(void)
     }
     if (n != live_count) return check_failed("metadata: live list shorter than the live count");
     return 0;
+}
+
+void meta_walk(struct walk_list *list)
+{
+    for (SM_AllocationEnhanced *m = live; m; m = m->next)
+        walk_meta_region(list, m, sizeof *m, "SM_AllocationEnhanced");
 }
 
 void meta_teardown(void)

@@ -24,13 +24,11 @@
 #include "meta_index.h"
 #include "metadata.h"
 #include "phase.h"
-#include "pool.h"
+#include "phase1_bitmap/pool.h"
 #include "slab.h"
 
 #include <errno.h>
 #include <time.h>
-
-#define POOL_MAX_ALIGN 4096 /* pool_memalign's largest alignment */
 
 const char phase_name[] = "phase2_slab";
 
@@ -168,6 +166,22 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
         *usable = m->usable;
     }
     return done;
+}
+
+/* A big block grows by remapping its pages (bigblock_remap), and its record follows it to the
+ * new address; slab and pool objects move by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    SM_AllocationEnhanced *m = record_of(ptr, "sm_realloc");
+    if (m->source != FROM_BIG || meta_index_reserve() != 0) return NULL;
+    void *p = bigblock_remap(ptr, size, usable);
+    if (!p) return NULL;
+    meta_index_remove(ptr);
+    m->block_key = ~(uintptr_t) p;
+    m->usable = *usable;
+    m->size = size;
+    meta_index_put(m);
+    return p;
 }
 
 void phase_stats(struct sm_stats *out)

@@ -2,8 +2,12 @@
  * smbench.c - the benchmark driver: one program, linked against each phase's libsm.a
  * (build/<phase>/smbench) or the system allocator adapter (build/system/smbench).
  *
- *   smbench [options] trace.rep...
- *     --runs N      timed runs per trace (default and minimum 5; the median is reported)
+ *   smbench [options] trace.rep|directory...
+ *     --runs N      timed runs per trace (default 5, the median is reported); 1 for an
+ *                   allocator too slow for a median (phase2): the replay from empty is the
+ *                   one timed, and min = median = max
+ *     --max-ops N   only the first N operations of each trace (the blocks still live then
+ *                   are freed, outside the timing); the row's ops and allocs say what ran
  *     --once        one replay from an empty allocator, no check pass: for strace and callgrind
  *     --name NAME   the allocator column (default: sm_name())
  *     --expect NAME exit with an error unless sm_name() is NAME (is LD_PRELOAD in effect?)
@@ -20,6 +24,10 @@
  *      trace leaves live are freed between runs, outside the timing.
  * With SM_INFO=1 every sysalloc call prints a line, which costs far more than the call: the
  * driver still runs but every row's mode column says "INFO MODE" instead of "silent".
+ * A directory stands for its .rep files, in name order (a CS:APP trace set, for example).
+ * What the reader accepted leniently (CMU's "f -1", lines past the header's count) is one
+ * warning per trace on stderr; a trace of 0 operations has nothing to time: its row leaves the
+ * time columns empty.
  * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed.
  */
 #include "replay.h"
@@ -27,11 +35,14 @@
 #include "trace.h"
 #include "verify.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Defined only in system_adapter.c and in libsm.a's sysalloc.c respectively. */
@@ -46,6 +57,7 @@ static const char csv_header[] =
 
 struct options {
     int runs, once, header;
+    size_t max_ops;
     const char *name, *expect;
 };
 
@@ -127,7 +139,8 @@ static int measure(const struct trace *t, const struct options *o, const char *w
     replay_cleanup(t, ptrs);
     times[0] = t1 - t0;
 
-    for (int i = 0; i < o->runs && !o->once; i++) {
+    int single = o->once || o->runs == 1;
+    for (int i = 0; i < o->runs && !single; i++) {
         t0 = now_ns();
         bad = replay_trace(t, ptrs);
         t1 = now_ns();
@@ -139,7 +152,7 @@ static int measure(const struct trace *t, const struct options *o, const char *w
         replay_cleanup(t, ptrs);
         times[i] = t1 - t0;
     }
-    int n = o->once ? 1 : o->runs;
+    int n = single ? 1 : o->runs;
     qsort(times, (size_t) n, sizeof *times, by_value);
     r->median_ns = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     r->min_ns = times[0];
@@ -156,10 +169,13 @@ static void print_row(const struct trace *t, const char *who, const struct resul
     double ops = t->num_ops ? (double) t->num_ops : 1, allocs = t->allocs ? (double) t->allocs : 1;
     const struct sm_stats *s = &r->cold;
 
-    printf("%s,%s,%zu,%llu,%.2f,%.2f,%.2f,%.2f,%.1f,%.0f,", who, t->name, t->num_ops,
-           (unsigned long long) t->allocs, r->median_ns / ops, r->min_ns / ops, r->max_ns / ops,
-           r->median_ns / allocs, r->median_ns / 1e3,
-           r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
+    printf("%s,%s,%zu,%llu,", who, t->name, t->num_ops, (unsigned long long) t->allocs);
+    if (t->num_ops == 0)
+        printf(",,,,,,");
+    else
+        printf("%.2f,%.2f,%.2f,%.2f,%.1f,%.0f,", r->median_ns / ops, r->min_ns / ops,
+               r->max_ns / ops, r->median_ns / allocs, r->median_ns / 1e3,
+               r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
     if (is_system)
         printf(",,,%llu,,,,,,,", (unsigned long long) t->peak_live_bytes);
     else {
@@ -179,6 +195,25 @@ static void print_row(const struct trace *t, const char *who, const struct resul
     fflush(stdout);
 }
 
+/* --max-ops: keeps the first n operations; allocs and peak_live_bytes are counted again. */
+static int trace_prefix(struct trace *t, size_t n)
+{
+    uint64_t *size = calloc(t->num_ids ? t->num_ids : 1, sizeof *size), live = 0;
+    if (!size) return -1;
+    t->num_ops = n < t->num_ops ? n : t->num_ops;
+    t->allocs = t->peak_live_bytes = 0;
+    for (size_t i = 0; i < t->num_ops; i++) {
+        const struct op *op = &t->ops[i];
+        live -= size[op->id];
+        size[op->id] = op->kind == OP_FREE ? 0 : op->size;
+        live += size[op->id];
+        t->allocs += op->kind != OP_FREE;
+        if (live > t->peak_live_bytes) t->peak_live_bytes = live;
+    }
+    free(size);
+    return 0;
+}
+
 static int run_trace(const char *path, const struct options *o)
 {
     struct trace t;
@@ -187,6 +222,13 @@ static int run_trace(const char *path, const struct options *o)
     if (trace_load(path, &t, err, sizeof err) != 0) {
         fprintf(stderr, "smbench: %s\n", err);
         return 2;
+    }
+    if (t.warning[0]) fprintf(stderr, "smbench: warning: %s\n", t.warning);
+    if (t.num_ops == 0) fprintf(stderr, "smbench: %s: 0 operations, nothing to time\n", path);
+    if (o->max_ops && trace_prefix(&t, o->max_ops) != 0) {
+        fprintf(stderr, "smbench: out of memory\n");
+        trace_free(&t);
+        return 3;
     }
     struct bench_allocator a = sm_allocator;
     a.name = who;
@@ -204,10 +246,49 @@ static int run_trace(const char *path, const struct options *o)
     return rc;
 }
 
+static int has_rep_suffix(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 4 && !strcmp(e->d_name + n - 4, ".rep");
+}
+
+/* A trace, or every .rep file of a directory in name order. */
+static int run_path(const char *path, const struct options *o)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return run_trace(path, o);
+    struct dirent **names;
+    int n = scandir(path, &names, has_rep_suffix, alphasort), rc = 0;
+    if (n < 0) {
+        fprintf(stderr, "smbench: %s: cannot read the directory: %s\n", path, strerror(errno));
+        return 2;
+    }
+    if (n == 0) fprintf(stderr, "smbench: %s: no .rep file in this directory\n", path);
+    for (int i = 0; i < n; i++) {
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, names[i]->d_name);
+        if (rc == 0) rc = run_trace(full, o);
+        free(names[i]);
+    }
+    free(names);
+    return n == 0 ? 2 : rc;
+}
+
+/* --runs: 1, or a whole number from 5 to RUNS_MAX; -1 for anything else. */
+#define RUNS_MAX 100000
+static int parse_runs(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || (v != 1 && v < 5) || v > RUNS_MAX) return -1;
+    return (int) v;
+}
+
 static int usage(void)
 {
-    fprintf(stderr, "usage: smbench [--runs N] [--once] [--name NAME] [--expect NAME] "
-                    "[--header] trace.rep...\n");
+    fprintf(stderr, "usage: smbench [--runs N] [--max-ops N] [--once] [--name NAME] "
+                    "[--expect NAME] [--header] trace.rep|directory...\n");
     return 1;
 }
 
@@ -221,7 +302,9 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--header"))
             o.header = 1;
         else if (i + 1 < argc && !strcmp(argv[i], "--runs"))
-            o.runs = atoi(argv[++i]);
+            o.runs = parse_runs(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--max-ops"))
+            o.max_ops = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--name"))
             o.name = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--expect"))
@@ -229,8 +312,11 @@ int main(int argc, char **argv)
         else
             return usage();
     }
-    if (o.runs < 5) {
-        fprintf(stderr, "smbench: --runs must be at least 5 (a median of fewer means little)\n");
+    if (o.runs < 0) {
+        fprintf(stderr,
+                "smbench: --runs takes 1, or a whole number from 5 (a median of fewer "
+                "means little) to %d\n",
+                RUNS_MAX);
         return 1;
     }
     if (o.expect && strcmp(o.expect, sm_name()) != 0) {
@@ -244,7 +330,7 @@ int main(int argc, char **argv)
     if (o.header) printf("%s\n", csv_header);
     if (i == argc && !o.header) return usage();
     for (; i < argc; i++) {
-        int rc = run_trace(argv[i], &o);
+        int rc = run_path(argv[i], &o);
         if (rc != 0) return rc;
     }
     return 0;
