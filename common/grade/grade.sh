@@ -67,16 +67,22 @@ echo "phase,part,points,max,cause" >"$parts"
 # a PID namespace (its last process dies with it), no network, an unprivileged user (as root:
 # nobody, who can write only the work copy), resource limits, an empty environment, ASLR off.
 LIMITS=(prlimit --cpu=$((t_suite)) --as=$((4 << 30)) --nproc=128 --fsize=$((64 << 20)) --core=0 --)
+# A /tmp of its own (a mount namespace): Criterion's runner names its socket /tmp/criterion_<pid>,
+# and in a PID namespace every runner has the same pid, so two gradings at once would collide.
+# Not when the work copy is itself below /tmp (the new /tmp would hide it).
+PRIVATE_TMP=(sh -c 'mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp && exec "$@"' private-tmp)
+case "$out ${GRADE_CACHE:-$root}" in /tmp/* | *" /tmp/"*) PRIVATE_TMP=() ;; esac
 if [ "$(id -u)" = 0 ]; then
-    BOX=(unshare -n -p -f --kill-child setpriv --reuid=65534 --regid=65534 --clear-groups)
+    BOX=(unshare -m -n -p -f --kill-child "${PRIVATE_TMP[@]}" setpriv --reuid=65534 --regid=65534 --clear-groups)
     box_note="no network, PID namespace, user nobody"
-elif unshare -rn -p -f --kill-child true 2>/dev/null; then
-    BOX=(unshare -rn -p -f --kill-child)
+elif unshare -rmn -p -f --kill-child "${PRIVATE_TMP[@]}" true 2>/dev/null; then
+    BOX=(unshare -rmn -p -f --kill-child "${PRIVATE_TMP[@]}")
     box_note="no network, PID namespace (not root: runs as you, can write what you can)"
 else
     BOX=()
     box_note="WITHOUT network or process isolation (unshare is not allowed here): limits and timeouts only"
 fi
+[ ${#PRIVATE_TMP[@]} -gt 0 ] && [ ${#BOX[@]} -gt 0 ] && box_note="$box_note, a private /tmp"
 setarch -R true 2>/dev/null && NOASLR=(setarch "$(uname -m)" -R) || NOASLR=()
 ENV=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LC_ALL=C TERM=dumb)
 
@@ -84,8 +90,12 @@ ENV=(env -i PATH=/usr/local/bin:/usr/bin:/bin HOME=/nonexistent LC_ALL=C TERM=du
 box() {
     local secs=$1 log=$2 verdict=$3
     shift 3
-    (cd "$work" && exec timeout -k 5 "$secs" "${BOX[@]}" "${LIMITS[@]}" "${NOASLR[@]}" \
-        "${ENV[@]}" "$@") >"$log" 2>&1 3>"$verdict" </dev/null
+    # No exec: this subshell, not the grader, reports a signal's death (into the log).
+    # Without a private /tmp, a socket of Criterion's left by a killed run of user nobody would
+    # stop every later one.
+    [ ${#PRIVATE_TMP[@]} = 0 ] && [ "$(id -u)" = 0 ] && find /tmp -maxdepth 1 -name 'criterion_*.sock' -user 65534 -delete 2>/dev/null
+    (cd "$work" && timeout -k 5 "$secs" "${BOX[@]}" "${LIMITS[@]}" "${NOASLR[@]}" \
+        "${ENV[@]}" "$@"; exit $?) >"$log" 2>&1 3>"$verdict" </dev/null
 }
 
 # why STATUS LOG: the cause of a failed step in words.

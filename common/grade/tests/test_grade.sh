@@ -10,7 +10,8 @@
 set -u
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/../../.." && pwd)
-tmp=$(mktemp -d "${TMPDIR:-/tmp}/grade-test.XXXXXX")
+mkdir -p "$root/build/grade"
+tmp=$(mktemp -d "$root/build/grade/test.XXXXXX") # not below /tmp: the sandbox has its own /tmp
 chmod 755 "$tmp"
 trap 'rm -rf "$tmp"' EXIT
 fails=0
