@@ -50,9 +50,11 @@ mkdir -p "$out/logs"
 chmod 711 "$out"
 chmod 700 "$out/logs"
 out=$(cd "$out" && pwd)
-# As root the student's code runs as nobody, who must be able to reach its copy under $out.
-if [ "$(id -u)" = 0 ] && ! setpriv --reuid=65534 --regid=65534 --clear-groups test -x "$out"; then
-    echo "grade.sh: $out cannot be reached by user nobody (a folder above it is private): choose --out elsewhere" >&2
+# As root the student's code runs as a user id of its own (no account), so that its process limit
+# and its files are its own even when two gradings run at once; it must reach its copy under $out.
+SUID=${GRADE_UID:-$((2000000000 + $$ % 1000000))}
+if [ "$(id -u)" = 0 ] && ! setpriv --reuid="$SUID" --regid="$SUID" --clear-groups test -x "$out"; then
+    echo "grade.sh: $out cannot be reached by user $SUID (a folder above it is private): choose --out elsewhere" >&2
     exit 1
 fi
 bin=$root/build/grade/bin
@@ -65,7 +67,7 @@ echo "phase,part,points,max,cause" >"$parts"
 # ---- the sandbox --------------------------------------------------------------------------
 # Every step of student code runs as: a wall-clock timeout (killing the whole process group),
 # a PID namespace (its last process dies with it), no network, an unprivileged user (as root:
-# nobody, who can write only the work copy), resource limits, an empty environment, ASLR off.
+# a user id of its own, who can write only the work copy), resource limits, an empty environment, ASLR off.
 LIMITS=(prlimit --cpu=$((t_suite)) --as=$((4 << 30)) --nproc=128 --fsize=$((64 << 20)) --core=0 --)
 # A /tmp of its own (a mount namespace): Criterion's runner names its socket /tmp/criterion_<pid>,
 # and in a PID namespace every runner has the same pid, so two gradings at once would collide.
@@ -73,8 +75,8 @@ LIMITS=(prlimit --cpu=$((t_suite)) --as=$((4 << 30)) --nproc=128 --fsize=$((64 <
 PRIVATE_TMP=(sh -c 'mount -t tmpfs -o size=256m,mode=1777 tmpfs /tmp && exec "$@"' private-tmp)
 case "$out ${GRADE_CACHE:-$root}" in /tmp/* | *" /tmp/"*) PRIVATE_TMP=() ;; esac
 if [ "$(id -u)" = 0 ]; then
-    BOX=(unshare -m -n -p -f --kill-child "${PRIVATE_TMP[@]}" setpriv --reuid=65534 --regid=65534 --clear-groups)
-    box_note="no network, PID namespace, user nobody"
+    BOX=(unshare -m -n -p -f --kill-child "${PRIVATE_TMP[@]}" setpriv --reuid="$SUID" --regid="$SUID" --clear-groups)
+    box_note="no network, PID namespace, user $SUID"
 elif unshare -rmn -p -f --kill-child "${PRIVATE_TMP[@]}" true 2>/dev/null; then
     BOX=(unshare -rmn -p -f --kill-child "${PRIVATE_TMP[@]}")
     box_note="no network, PID namespace (not root: runs as you, can write what you can)"
@@ -91,9 +93,9 @@ box() {
     local secs=$1 log=$2 verdict=$3
     shift 3
     # No exec: this subshell, not the grader, reports a signal's death (into the log).
-    # Without a private /tmp, a socket of Criterion's left by a killed run of user nobody would
+    # Without a private /tmp, a socket of Criterion's left by a killed run (its runner is pid 1) would
     # stop every later one.
-    [ ${#PRIVATE_TMP[@]} = 0 ] && [ "$(id -u)" = 0 ] && find /tmp -maxdepth 1 -name 'criterion_*.sock' -user 65534 -delete 2>/dev/null
+    [ ${#PRIVATE_TMP[@]} = 0 ] && [ "$(id -u)" = 0 ] && find /tmp -maxdepth 1 -name 'criterion_1.sock' -uid +1999999999 -delete 2>/dev/null
     (cd "$work" && timeout -k 5 "$secs" "${BOX[@]}" "${LIMITS[@]}" "${NOASLR[@]}" \
         "${ENV[@]}" "$@"; exit $?) >"$log" 2>&1 3>"$verdict" </dev/null
 }
@@ -208,7 +210,7 @@ prepare() {
         [ -n "$from" ] && find "$from" -maxdepth 1 -type f \( -name '*.c' -o -name '*.h' \) -exec cp {} "$work/$dep/" \;
     done
     cp "$tdir"/*.rep "$work/"
-    [ "$(id -u)" = 0 ] && chown -R 65534:65534 "$work"
+    [ "$(id -u)" = 0 ] && chown -R "$SUID:$SUID" "$work"
     return 0
 }
 
@@ -292,6 +294,7 @@ reference() {
         h=$(sha256sum "$tdir/$t.rep" | cut -c1-16)
         if [ ! -f "$d/$h.fig" ]; then
             cp "$tdir/$t.rep" "$work/$t.rep"
+            [ "$(id -u)" = 0 ] && chown -R "$SUID:$SUID" "$work" # kept from an earlier run's user
             figures "$t" "$d"
             echo "$fig_status|$fig_util|$fig_ipo" >"$d/$h.fig"
         fi
@@ -320,9 +323,9 @@ if [ -n "$sub" ]; then
     if [ -f "$sub" ]; then
         # Unpacked in the sandbox too: tar refuses members outside the folder, the limits stop a
         # tar bomb.
-        [ "$(id -u)" = 0 ] && chown 65534:65534 "$src_root"
+        [ "$(id -u)" = 0 ] && chown "$SUID:$SUID" "$src_root"
         cp "$sub" "$out/logs/submission.tar"
-        [ "$(id -u)" = 0 ] && chown 65534:65534 "$out/logs/submission.tar" && chmod 711 "$out/logs"
+        [ "$(id -u)" = 0 ] && chown "$SUID:$SUID" "$out/logs/submission.tar" && chmod 711 "$out/logs"
         work=$src_root
         box "$t_build" "$out/logs/unpack.log" /dev/null tar -xf "$out/logs/submission.tar" --no-same-owner --no-same-permissions
         rm -f "$out/logs/submission.tar"
