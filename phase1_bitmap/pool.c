@@ -23,6 +23,7 @@
 #include "pool.h"
 #include "bitmap.h"
 #include "diag.h"
+#include "not_written.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
 
@@ -159,6 +160,7 @@ static inline int free_at_hint(const struct pool *pool, size_t n)
  * fragmented, two steps per hole too small, a word at a time. */
 static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
+    /* BUILD-IT begin lab 1 */
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
     size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
     if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
@@ -169,10 +171,13 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
     if (i == BITMAP_NONE && align == 1)
         pool->no_run_of = n; /* n < no_run_of here, so this only lowers it */
     return i;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool, n, align); */
+    /* BUILD-IT end */
 }
 
 static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usable)
 {
+    /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
     bitmap_set_range(pool->used, i, n);
     bitmap_set(pool->start, i);
@@ -186,6 +191,8 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     allocations++;
     *usable = n * GRANULE;
     return granules_of(pool) + i * GRANULE;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool, i, n, usable); */
+    /* BUILD-IT end */
 }
 
 /* Slow path: every other pool, then a new one.  O(pools) plus the searches; pools that cannot
@@ -273,12 +280,15 @@ size_t pool_free(void *p, const char *func)
 {
     size_t i;
     struct pool *pool = block_at(p, func, &i);
+    /* BUILD-IT begin lab 1 */
     size_t n = block_granules(pool, i);
     bitmap_clear(pool->start, i);
     bitmap_clear_range(pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
     if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
+    /* BUILD-IT stub: size_t n = 0; SM_NOT_WRITTEN(1, pool, i); */
+    /* BUILD-IT end */
     keep_no_run_of(pool, i, i + n);
     if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
     return n * GRANULE;

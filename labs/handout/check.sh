@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# check.sh - make handout-check: the student's copy builds, fails where it should, passes where
+# it should, and gives nothing away (labs/README.md, "The handout").
+#
+#   labs/handout/check.sh              checks the copy made from a clean checkout of HEAD
+#   labs/handout/check.sh --worktree   from the working tree instead (to try a change first)
+#
+# Steps, each stopping the run with "handout-check FAILED: ..." when it does not hold:
+#   1. make handout (stage 0: every BUILD-IT region a stub) from a clean checkout;
+#   2. no solution text in the copy: no BUILD-IT marker, no excluded file, no line of a region's
+#      body (any line of 24 characters or more), no string of labs/handout/spoilers;
+#   3. the copy builds with `make`;
+#   4. each phase's suite fails, and every failing test names an unwritten function
+#      ("not written yet: <file> <function>, lab N 'Build it'"); every other test passes;
+#   5. the regions of labs 0 and 1 put back (what `make handout STAGE=2` ships): phase0 and
+#      phase1 pass, phase2 still fails by name, so a student can start lab 2 without lab 1;
+#   6. every region put back: every phase's suite passes.
+# Work and logs: build/handout-check/.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 2
+root=$PWD
+work=$root/build/handout-check
+rm -rf "$work"
+mkdir -p "$work"
+fail() {
+    echo "handout-check FAILED: $*"
+    exit 1
+}
+step() { echo "==== handout-check: $*"; }
+
+# 1. A clean checkout, and the copy made in it.
+src=$work/src
+if [ "${1:-}" = --worktree ]; then
+    step "1. make handout from the working tree"
+    mkdir -p "$src"
+    git ls-files -co --exclude-standard | while IFS= read -r f; do
+        [ -f "$f" ] && mkdir -p "$src/$(dirname "$f")" && cp -p "$f" "$src/$f"
+    done
+    git -C "$src" init -q && git -C "$src" add -A
+else
+    step "1. make handout from a clean checkout of $(git rev-parse --short HEAD)"
+    git clone -q "$root" "$src" || fail "git clone of $root"
+fi
+(cd "$src" && labs/handout/make.sh 0) >"$work/make.log" 2>&1 || {
+    cat "$work/make.log"
+    fail "make handout"
+}
+H=$src/build/handout
+mapfile -t marked < <(cd "$src" && grep -rl --include='*.[ch]' --exclude-dir=build 'BUILD-IT begin' .)
+[ ${#marked[@]} -gt 0 ] || fail "no BUILD-IT region in the sources"
+
+# 2. Nothing given away.
+step "2. no solution text in the copy (${#marked[@]} files with regions)"
+if grep -rnE --exclude-dir=.git '/\* BUILD-IT (begin|stub|end)|<!-- INSTRUCTOR-ONLY' "$H"; then
+    fail "markers left in the copy (above)"
+fi
+while IFS= read -r pat; do
+    case $pat in '#'* | '') continue ;; esac
+    hit=$(cd "$H" && find . -path "./$pat" -print -quit)
+    [ -z "$hit" ] || fail "$hit is in the copy, but labs/handout/exclude leaves out $pat"
+done <"$src/labs/handout/exclude"
+(cd "$src" && awk '
+    /\/\* BUILD-IT begin lab [0-9]+ \*\/$/ { inside = 1; next }
+    /\/\* BUILD-IT end \*\/$/              { inside = 0; next }
+    /\/\* BUILD-IT stub: /                 { next }
+    inside { s = $0; gsub(/^[ \t]+|[ \t]+$/, "", s); if (length(s) >= 24) print s }' \
+    "${marked[@]}") | sort -u >"$work/bodies.txt"
+[ -s "$work/bodies.txt" ] || fail "no region body to look for"
+if grep -rnFf "$work/bodies.txt" --exclude-dir=.git "$H" >"$work/leaks.txt"; then
+    head -n 20 "$work/leaks.txt"
+    fail "$(wc -l <"$work/leaks.txt") lines of the reference regions are in the copy (above)"
+fi
+grep -v '^#' "$src/labs/handout/spoilers" | grep . >"$work/spoilers.txt"
+if grep -rnFf "$work/spoilers.txt" --exclude-dir=.git "$H"; then
+    fail "a spoiler of labs/handout/spoilers is in the copy (above)"
+fi
+tar -tzf "$src/build/handout.tar.gz" | grep -q '^handout/labs/INSTRUCTORS.md$' &&
+    fail "build/handout.tar.gz holds labs/INSTRUCTORS.md"
+
+# 3. It builds.
+step "3. the copy builds with make"
+make -C "$H" >"$work/build.log" 2>&1 || {
+    tail -n 30 "$work/build.log"
+    fail "the copy does not build (log: $work/build.log)"
+}
+
+# suite PHASE EXPECT: runs the phase's suite in the copy, one test at a time so that each
+# failure's output stays together.  EXPECT pass: every test passes.  EXPECT stubs: it fails,
+# and every failing test printed the name of an unwritten function.
+suite() {
+    local log=$work/$1.$2.log
+    make --no-print-directory -C "$H" "$1" test TEST_ARGS=--jobs=1 >"$log" 2>&1
+    local status=$?
+    local summary
+    summary=$(grep 'Synthesis' "$log" | tail -n 1)
+    if [ "$2" = pass ]; then
+        [ $status -eq 0 ] || fail "$1's suite fails with the reference regions back: $summary (log: $log)"
+        echo "    $1: passes ($summary)"
+        return
+    fi
+    [ $status -ne 0 ] || fail "$1's suite passes with its regions stubbed (log: $log)"
+    [ -n "$summary" ] || fail "$1's suite did not run (log: $log)"
+    awk '
+        /not written yet: [a-z0-9_]+\/[a-z0-9_]+\.[ch] [a-z0-9_]+, lab [0-9]+ .Build it./ { named = 1 }
+        /^\[FAIL\] / {
+            failing++
+            if (!named) { print "    not named: " $0; bad++ }
+            named = 0
+        }
+        /^\[PASS\] / { named = 0 }
+        END { exit !(failing > 0 && bad == 0) }' "$log" ||
+        fail "$1: a failing test that names no unwritten function (log: $log)"
+    echo "    $1: fails, naming $(grep -o 'not written yet: [^,]*' "$log" | sort -u | sed 's/not written yet: //' |
+        paste -sd ' ' | sed 's/ \([a-z0-9_]*\/\)/; \1/g') ($summary)"
+}
+
+# put_back STAGE: the copy's files with regions as `make handout STAGE` writes them.
+put_back() {
+    local f
+    for f in "${marked[@]}"; do
+        awk -v stage="$1" -v file="$f" -f "$src/labs/handout/regions.awk" "$src/$f" >"$H/$f" ||
+            fail "regions.awk on $f"
+    done
+}
+
+PHASES="phase0 phase1 phase2 phase2_1"
+step "4. every suite fails on its stubs, by name, and nowhere else"
+for p in $PHASES; do suite "$p" stubs; done
+
+step "5. labs 0 and 1 put back (make handout STAGE=2): a student can start lab 2"
+put_back 2
+suite phase0 pass
+suite phase1 pass
+suite phase2 stubs
+
+step "6. every region put back: every suite passes"
+put_back 99
+for p in $PHASES; do suite "$p" pass; done
+echo "handout-check: passed (work and logs: $work)"

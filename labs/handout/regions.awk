@@ -1,0 +1,58 @@
+# regions.awk - the student's copy of one file (labs/handout/make.sh; labs/README.md).
+#
+#   awk -v stage=N -v file=PATH -f regions.awk PATH
+#
+# A region a student writes is marked in the instructors' source, each marker alone on its line:
+#
+#     /* BUILD-IT begin lab 1 */
+#     ...the reference code...
+#     /* BUILD-IT stub: SM_NOT_WRITTEN(1, n); */
+#     /* BUILD-IT end */
+#
+# A region of a lab before `stage` is kept (markers dropped); any other is replaced by its stub,
+# at the stub line's indentation, under a comment that sends the student to the handout.  A
+# region without a stub line (a helper the student writes as they like) is dropped entirely.
+# In Markdown, lines between <!-- INSTRUCTOR-ONLY begin --> and <!-- INSTRUCTOR-ONLY end -->
+# are dropped.  Nested, unclosed or mismatched markers stop the run with the file and line.
+function fail(msg) {
+    printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"
+    failed = 1
+    exit 1
+}
+/<!-- INSTRUCTOR-ONLY begin -->/ { hide = 1; next }
+/<!-- INSTRUCTOR-ONLY end -->/   { hide = 0; next }
+hide { next }
+/\/\* BUILD-IT begin lab [0-9]+ \*\/$/ {
+    if (lab != "") fail("BUILD-IT begin inside the region opened at line " start)
+    lab = $(NF - 1); start = FNR; stub = ""; body = ""
+    next
+}
+/\/\* BUILD-IT stub: .* \*\/$/ {
+    if (lab == "") fail("BUILD-IT stub outside a region")
+    stub = $0
+    sub(/\/\* BUILD-IT stub: /, "", stub)
+    sub(/ \*\/$/, "", stub)
+    if (stub !~ "SM_NOT_WRITTEN\\(" lab "[,)]") fail("the stub must call SM_NOT_WRITTEN(" lab ", ...)")
+    next
+}
+/\/\* BUILD-IT end \*\/$/ {
+    if (lab == "") fail("BUILD-IT end without a begin")
+    if (lab + 0 < stage + 0) {
+        printf "%s", body
+    } else if (stub != "") {
+        indent = stub
+        sub(/[^ ].*/, "", indent)
+        print indent "/* Yours to write: labs/lab" lab ".md, 'Build it'. */"
+        gsub(/; /, ";\n" indent, stub) # one statement a line
+        print stub
+    }
+    lab = ""
+    next
+}
+/^[ \t]*\/\* BUILD-IT/ { fail("a BUILD-IT marker this script does not know") }
+lab != "" { body = body $0 "\n"; next }
+{ print }
+END {
+    if (!failed && lab != "") fail("the region opened at line " start " has no BUILD-IT end")
+    if (!failed && hide) fail("INSTRUCTOR-ONLY begin without an end")
+}
