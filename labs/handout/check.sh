@@ -13,8 +13,9 @@
 #   4. each phase's suite fails, and every failing test names an unwritten function
 #      ("not written yet: <file> <function>, lab N 'Build it'"); every other test passes;
 #   5. the regions of labs 0 and 1 put back (what `make handout STAGE=2` ships): phase0 and
-#      phase1 pass, phase2 still fails by name, so a student can start lab 2 without lab 1;
-#   6. every region put back: every phase's suite passes.
+#      phase1 pass, phase2 still fails by name, so a student can start lab 2 without lab 1; under
+#      memcheck, a program on phase1 stops at lab 4's unwritten block registration, by name;
+#   6. every region put back: every phase's suite passes, and memcheck reports the demo's bugs.
 # Work and logs: build/handout-check/.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
@@ -133,7 +134,27 @@ suite phase0 pass
 suite phase1 pass
 suite phase2 stubs
 
+# memcheck_demo EXPECT: common/valgrind/demo.c on phase1 under memcheck.  EXPECT stub: it stops
+# at lab 4's unwritten block registration, by name.  EXPECT exact: memcheck reports the demo's
+# three mistakes.
+memcheck_demo() {
+    local log=$work/memcheck.$1.log
+    make --no-print-directory -C "$H" phase1 valgrind-demo >"$log" 2>&1 || fail "make phase1 valgrind-demo (log: $log)"
+    valgrind --leak-check=full "$H/build/phase1_bitmap/valgrind_demo" >>"$log" 2>&1
+    if [ "$1" = stub ]; then
+        grep -q "not written yet: common/sm_api.c sm_malloc, lab 4 'Build it'" "$log" ||
+            fail "under memcheck, the demo did not stop at lab 4's stub (log: $log)"
+        echo "    memcheck: stops at common/sm_api.c sm_malloc, lab 4"
+    else
+        grep -q 'ERROR SUMMARY: 3 errors' "$log" ||
+            fail "under memcheck, the demo's three errors are not reported (log: $log)"
+        echo "    memcheck: the demo's 3 errors reported"
+    fi
+}
+memcheck_demo stub
+
 step "6. every region put back: every suite passes"
 put_back 99
 for p in $PHASES; do suite "$p" pass; done
+memcheck_demo exact
 echo "handout-check: passed (work and logs: $work)"

@@ -43,7 +43,7 @@ hide { next }
         indent = stub
         sub(/[^ ].*/, "", indent)
         print indent "/* Yours to write: labs/lab" lab ".md, 'Build it'. */"
-        gsub(/; /, ";\n" indent, stub) # one statement a line
+        if (stub !~ /^ *#/) gsub(/; /, ";\n" indent, stub) # one statement a line
         print stub
     }
     lab = ""
