@@ -47,12 +47,13 @@ fi
     fail "make handout"
 }
 H=$src/build/handout
-mapfile -t marked < <(cd "$src" && grep -rl --include='*.[ch]' --exclude-dir=build 'BUILD-IT begin' .)
+mapfile -t marked < <(cd "$src" && grep -rlE --include='*.[ch]' --exclude-dir=build '^[[:space:]]*/\* BUILD-IT begin' . | sed 's|^\./||')
 [ ${#marked[@]} -gt 0 ] || fail "no BUILD-IT region in the sources"
 
 # 2. Nothing given away.
 step "2. no solution text in the copy (${#marked[@]} files with regions)"
-if grep -rnE --exclude-dir=.git '/\* BUILD-IT (begin|stub|end)|<!-- INSTRUCTOR-ONLY' "$H"; then
+if grep -rnE --include='*.[ch]' '^[[:space:]]*/\* BUILD-IT (begin|stub|end)' "$H" ||
+    grep -rnE --include='*.md' '^<!-- INSTRUCTOR-ONLY (begin|end) -->$' "$H"; then
     fail "markers left in the copy (above)"
 fi
 while IFS= read -r pat; do

@@ -2,6 +2,7 @@
 #
 #   awk -v stage=N -v file=PATH -f regions.awk PATH
 #
+# In a C file (.c, .h):#
 # A region a student writes is marked in the instructors' source, each marker alone on its line:
 #
 #     /* BUILD-IT begin lab 1 */
@@ -9,19 +10,20 @@
 #     /* BUILD-IT stub: SM_NOT_WRITTEN(1, n); */
 #     /* BUILD-IT end */
 #
-# A region of a lab before `stage` is kept (markers dropped); any other is replaced by its stub,
+# a region of a lab before `stage` is kept (markers dropped); any other is replaced by its stub,
 # at the stub line's indentation, under a comment that sends the student to the handout.  A
 # region without a stub line (a helper the student writes as they like) is dropped entirely.
-# In Markdown, lines between <!-- INSTRUCTOR-ONLY begin --> and <!-- INSTRUCTOR-ONLY end -->
-# are dropped.  Nested, unclosed or mismatched markers stop the run with the file and line.
+# In a Markdown file, the lines between a line that is exactly <!-- INSTRUCTOR-ONLY begin --> and
+# one that is exactly <!-- INSTRUCTOR-ONLY end --> are dropped.  Nested, unclosed or mismatched markers stop the run with the file and line.
 function fail(msg) {
     printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"
     failed = 1
     exit 1
 }
-/<!-- INSTRUCTOR-ONLY begin -->/ { hide = 1; next }
-/<!-- INSTRUCTOR-ONLY end -->/   { hide = 0; next }
-hide { next }
+BEGIN { c = file ~ /\.[ch]$/; md = file ~ /\.md$/ }
+md && /^<!-- INSTRUCTOR-ONLY begin -->$/ { hide = 1; next }
+md && /^<!-- INSTRUCTOR-ONLY end -->$/   { hide = 0; next }
+hide || !c { if (!hide) print; next }
 /\/\* BUILD-IT begin lab [0-9]+ \*\/$/ {
     if (lab != "") fail("BUILD-IT begin inside the region opened at line " start)
     lab = $(NF - 1); start = FNR; stub = ""; body = ""
