@@ -8,6 +8,9 @@
 #   PHASE_CPPFLAGS (optional) the phase's -D switches
 # With SAN=1 (make test SAN=1) everything, the suite included, is built with AddressSanitizer
 # and UndefinedBehaviorSanitizer into build/<phase><variant>-san, beside the normal build.
+# `make test` builds and runs the suite with CHECKS=1: -DSM_CHECKS=1, so that every SM_ASSERT
+# precondition is checked (common/sm_assert.h), in build/<phase><variant>-checks[-san]; the
+# plain build (libraries, benchmarks, callgrind) has them compiled out.
 # and gives, under build/<phase><variant>/: libsm.a, libsm.so, and test_sm (the shared
 # Criterion suite plus the phase's own tests, linked against libsm.a).
 #
@@ -18,12 +21,16 @@ ROOT      := $(abspath $(dir $(lastword $(MAKEFILE_LIST)))..)
 COMMON    := $(ROOT)/common
 PHASE_DIR := $(ROOT)/$(PHASE)
 SAN_DIR   := $(if $(filter 1,$(SAN)),-san)
-BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)$(SAN_DIR)
+CHECKS_DIR := $(if $(filter 1,$(CHECKS)),-checks)
+BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)$(CHECKS_DIR)$(SAN_DIR)
 
 CC       ?= cc
 OPT      ?= -O2
 CFLAGS   ?= -std=c17 -Wall -Wextra -Werror $(OPT) -g
-CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -D_GNU_SOURCE $(PHASE_CPPFLAGS)
+# common/ and the phase's own folder for plain includes ("sm.h", "slab.h"); the root for a part of
+# another phase, named where it is used: #include "phase1_bitmap/pool.h".
+CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -I$(ROOT) -D_GNU_SOURCE $(PHASE_CPPFLAGS) \
+            $(if $(CHECKS_DIR),-DSM_CHECKS=1)
 # One set of objects for both libraries; only the sm_* API is exported from libsm.so.
 LIB_CFLAGS := -fPIC -fvisibility=hidden
 # Any UB report stops the test that caused it (no recovery), so that it fails.
@@ -61,8 +68,14 @@ $(BUILD)/libsm.so: $(OBJS)
 $(BUILD)/test_sm: $(TEST_OBJS) $(BUILD)/libsm.a
 	$(CC) $(CFLAGS) -o $@ $(TEST_OBJS) $(BUILD)/libsm.a -lcriterion $(LDFLAGS)
 
-# libsm.so too: test_badptr.c loads it as a second, foreign heap.
+# libsm.so too: test_badptr.c loads it as a second, foreign heap.  The suite runs on the
+# checks-on build; `make test` on the plain build makes that one.
+ifeq ($(CHECKS),1)
 test: $(BUILD)/test_sm $(BUILD)/libsm.so
 	$(SAN_ENV) $(BUILD)/test_sm $(TEST_ARGS)
+else
+test:
+	@$(MAKE) --no-print-directory CHECKS=1 test
+endif
 
 -include $(OBJS:.o=.d) $(TEST_OBJS:.o=.d)

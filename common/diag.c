@@ -2,6 +2,7 @@
  * diag.c - stack-buffer formatting for allocator messages (see diag.h).
  */
 #include "diag.h"
+#include "sm_assert.h"
 #include "phase.h"
 
 #include <stdlib.h>
@@ -68,4 +69,20 @@ int check_failed(const char *what)
     diag_str(&l, what);
     diag_emit(&l);
     return -1;
+}
+
+_Noreturn void sm_assert_failed(const char *cond, const char *file, int line, const char *func)
+{
+    const char *base = strrchr(file, '/');
+    struct diag_line l = {.len = 0};
+    diag_str(&l, "sm_assert: ");
+    diag_str(&l, base ? base + 1 : file);
+    diag_str(&l, ":");
+    diag_dec(&l, (uint64_t) line);
+    diag_str(&l, ": ");
+    diag_str(&l, func);
+    diag_str(&l, ": precondition failed: ");
+    diag_str(&l, cond);
+    diag_emit(&l);
+    abort();
 }

@@ -23,12 +23,16 @@ int sysalloc_info_mode(void)
     return info_mode;
 }
 
+size_t sysalloc_page_size(void)
+{
+    if (!page_size) page_size = (size_t) sysconf(_SC_PAGESIZE);
+    return page_size;
+}
+
 size_t sysalloc_rounded(size_t size)
 {
-    if (!page_size)
-        page_size = (size_t) sysconf(_SC_PAGESIZE);
-    if (size > SIZE_MAX - page_size)
-        return 0;
+    sysalloc_page_size();
+    if (size > SIZE_MAX - page_size) return 0;
     return (size + page_size - 1) & ~(page_size - 1);
 }
 
@@ -60,28 +64,22 @@ void *sysalloc(size_t size)
         errno = ENOMEM;
         return NULL;
     }
-    if (fail_countdown > 0)
-        fail_countdown--;
+    if (fail_countdown > 0) fail_countdown--;
     counters.calls++;
     counters.mapped += len;
-    if (counters.mapped > counters.peak_mapped)
-        counters.peak_mapped = counters.mapped;
-    if (sysalloc_info_mode())
-        info_line("sysalloc", size, "mapped", len, p);
+    if (counters.mapped > counters.peak_mapped) counters.peak_mapped = counters.mapped;
+    if (sysalloc_info_mode()) info_line("sysalloc", size, "mapped", len, p);
     return p;
 }
 
 void sysfree(void *ptr, size_t size)
 {
     size_t len = sysalloc_rounded(size);
-    if (!ptr)
-        return;
-    if (munmap(ptr, len) != 0)
-        sm_bad_pointer("sysfree", "munmap failed for", ptr);
+    if (!ptr) return;
+    if (munmap(ptr, len) != 0) sm_bad_pointer("sysfree", "munmap failed for", ptr);
     counters.frees++;
     counters.mapped -= len;
-    if (sysalloc_info_mode())
-        info_line("sysfree", size, "unmapped", len, ptr);
+    if (sysalloc_info_mode()) info_line("sysfree", size, "unmapped", len, ptr);
 }
 
 void sysalloc_counters(struct sysalloc_counters *out)

@@ -29,6 +29,9 @@ void *sysalloc(size_t size);
 /* Unmaps what sysalloc(size) returned; size is the same value that was passed to sysalloc. */
 void sysfree(void *ptr, size_t size);
 
+/* The page size, the unit sysalloc maps in (sysconf(_SC_PAGESIZE), asked once). */
+size_t sysalloc_page_size(void);
+
 /* The size sysalloc(size) really maps: size rounded up to a whole number of pages. */
 size_t sysalloc_rounded(size_t size);
 

@@ -175,8 +175,10 @@ lab2() {
 }
 
 lab3() {
-    local builds="phase2_1_batched phase2_1_batched-no_batch_metadata phase2_1_batched-no_bulk_slabs
-        phase2_1_batched-no_lazy_slabs phase2_1_batched-no_fast_path phase2_1_batched-no_hybrid"
+    local switches builds
+    switches=$(make --no-print-directory -s -C phase2_1_batched print-switches)
+    builds="phase2_1_batched $(for s in $switches; do
+        printf 'phase2_1_batched-no_%s ' "$(echo "$s" | tr '[:upper:]' '[:lower:]')"; done)"
     for b in $builds; do
         has ablation.md "^\\| $b \\| slab_mix \\| [0-9]+ " "the $b row on slab_mix (step 2)"
         has ablation_random.md "^\\| $b \\| random \\| [0-9]+ " "the $b row on random (step 2)"
@@ -186,7 +188,7 @@ lab3() {
         phase2_1_batched slab_mix instructions_per_op
     more instr_ablation.csv phase2_1_batched-no_fast_path slab_mix instr_ablation.csv \
         phase2_1_batched slab_mix instructions_per_op
-    for c in "all corrections" BATCH_METADATA=0 BULK_SLABS=0 LAZY_SLABS=0 FAST_PATH=0 HYBRID=0; do
+    for c in "all corrections" $(for s in $switches; do echo "$s=0"; done); do
         for t in phase1_pattern slab_mix random; do row ablation.csv "$c" $t ns_per_op; done
     done
     file fig6_ablation.png

@@ -1,5 +1,6 @@
 /*
- * heap.h - phase0's heap layout, shared by heap.c (the allocator) and check.c (its checker).
+ * heap.h - phase0's heap layout, shared by heap.c (the free list), phase.c (the entry points)
+ * and check.c (the checker).
  *
  * Glossary
  *   chunk   a region mapped with sysalloc (CHUNK_SIZE bytes) and cut into blocks.
@@ -189,5 +190,19 @@ static inline struct block *chunk_epilogue(struct chunk *c)
 extern struct chunk *chunks;
 extern struct block *free_list;
 extern uint64_t pool_allocations;
+
+/* heap.c: the free list and the blocks, used by phase.c */
+size_t block_size_for(size_t size); /* the block size holding a payload of size bytes */
+void list_push(struct block *b);
+void list_remove(struct block *b);
+void make_alloc(struct block *b, size_t size);
+void make_free(struct block *b, size_t size, size_t prev_alloc);
+struct block *coalesce(struct block *b);
+void split_tail(struct block *b, size_t need);
+struct block *find_fit(size_t need);
+struct chunk *chunk_of(const void *p);
+struct block *valid_block(struct chunk *c, const void *p, const char *func);
+void chunk_release(struct chunk *c);
+void chunks_teardown(void);
 
 #endif

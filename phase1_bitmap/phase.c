@@ -17,8 +17,6 @@
 
 const char phase_name[] = "phase1_bitmap";
 
-#define POOL_MAX_ALIGN 4096 /* the largest alignment pool_memalign serves */
-
 static void *big(size_t size, size_t align, size_t *usable)
 {
     void *p = bigblock_alloc(size, align);
@@ -62,12 +60,6 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     if (pool_owns(ptr)) return pool_resize(ptr, size, usable);
     *usable = bigblock_usable(ptr);
     return size <= *usable && size > POOL_MAX_REQUEST;
-}
-
-int phase_check(void)
-{
-    if (pool_check() != 0) return -1;
-    return bigblock_check();
 }
 
 void phase_stats(struct sm_stats *out)

@@ -34,7 +34,6 @@
 #define POOL_SIZE     ((size_t) 1 << 20)
 #define POOL_GRANULES (POOL_SIZE / GRANULE) /* 65536 */
 #define POOL_WORDS    (POOL_GRANULES / 64)  /* 1024 words per bitmap, 8 KiB */
-#define MAX_ALIGN     4096                  /* the granule area is page-aligned */
 
 struct pool {
     size_t used_granules;       /* == popcount(used) */
@@ -233,7 +232,7 @@ void *pool_alloc(size_t size, size_t *usable)
 
 void *pool_memalign(size_t align, size_t size, size_t *usable)
 {
-    if (align > MAX_ALIGN || size > POOL_MAX_REQUEST) {
+    if (align > POOL_MAX_ALIGN || size > POOL_MAX_REQUEST) {
         errno = ENOMEM;
         return NULL;
     }
@@ -343,7 +342,8 @@ static int runs_have_starts(const struct pool *pool)
 static int check_pool(const struct pool *pool)
 {
     /* BUILD-IT begin lab 1 */
-    if ((uintptr_t) pool % 4096) return check_failed("pool is not a page-aligned mapping");
+    if ((uintptr_t) pool % sysalloc_page_size())
+        return check_failed("pool is not a page-aligned mapping");
     for (size_t w = 0; w < POOL_WORDS; w++)
         if (pool->start[w] & ~pool->used[w])
             return check_failed("a block start marked on a free granule");

@@ -24,6 +24,7 @@
 #include <stdint.h>
 
 #define POOL_MAX_REQUEST ((size_t) 256 * 1024) /* largest size pool_alloc serves */
+#define POOL_MAX_ALIGN   ((size_t) 4096)       /* largest alignment pool_memalign serves */
 
 /* The two policy knobs, measured against each other in README.md (-D on the command line):
  *   POOL_KEEP_EMPTY  empty pools kept mapped for reuse; an empty pool beyond these is returned
@@ -44,7 +45,8 @@
  * pool has room and sysalloc refuses a new one. */
 void *pool_alloc(size_t size, size_t *usable);
 
-/* The same, aligned to align: a power of two from 32 to 4096.  size <= POOL_MAX_REQUEST. */
+/* The same, aligned to align: a power of two from 32 to POOL_MAX_ALIGN (the granule area is
+ * page-aligned).  size <= POOL_MAX_REQUEST. */
 void *pool_memalign(size_t align, size_t size, size_t *usable);
 
 /* Whether p lies inside some pool's granule area (live block or not).  Cheap: a binary search

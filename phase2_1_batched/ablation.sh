@@ -19,19 +19,19 @@ traces=("$@")
 [ ${#traces[@]} -eq 0 ] && traces=(common/traces/phase1_pattern.rep common/traces/slab_mix.rep)
 
 builds=(phase2_1_batched)
-for sw in BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+for sw in $(make --no-print-directory -s -C phase2_1_batched print-switches); do
     [ -n "${NO_ABLATION:-}" ] && break
-    make --no-print-directory -C phase2_1_batched $sw=0 >/dev/null
-    builds+=(phase2_1_batched-no_$(echo $sw | tr A-Z a-z))
+    make --no-print-directory -C phase2_1_batched "$sw=0" >/dev/null
+    builds+=("phase2_1_batched-no_$(echo "$sw" | tr '[:upper:]' '[:lower:]')")
 done
 make --no-print-directory -C phase2_1_batched >/dev/null
 nvg_cflags="-std=c17 -O2 -g -DNVALGRIND" # NVALGRIND leaves variables unused: no -Werror
 for b in "${builds[@]}"; do
     sw=${b#phase2_1_batched}
-    set -- $(echo "$sw" | sed 's/-no_/ /g' | tr a-z A-Z)
-    make --no-print-directory -C phase2_1_batched $(for s in "$@"; do echo "$s=0"; done) \
+    read -r -a off <<<"$(echo "$sw" | sed 's/-no_/ /g' | tr '[:lower:]' '[:upper:]')"
+    make --no-print-directory -C phase2_1_batched "${off[@]/%/=0}" \
         VARIANT="$sw-nvg" CFLAGS="$nvg_cflags" >/dev/null
-    make --no-print-directory build/$b/smbench build/$b-nvg/smbench >/dev/null
+    make --no-print-directory "build/$b/smbench" "build/$b-nvg/smbench" >/dev/null
 done
 make --no-print-directory build/system/smbench >/dev/null
 mimalloc=$(/sbin/ldconfig -p | awk '$1 == "libmimalloc.so.2" { print $NF; exit }')
@@ -57,7 +57,7 @@ echo
 echo "| build | trace | sysalloc calls | peak mapped KiB | utilization | init ns | ns/op | instructions/op |"
 echo "|---|---|---|---|---|---|---|---|"
 for t in "${traces[@]}"; do
-    for b in "${builds[@]}"; do cell "$b" - build/$b/smbench build/$b-nvg/smbench "$t"; done
+    for b in "${builds[@]}"; do cell "$b" - "build/$b/smbench" "build/$b-nvg/smbench" "$t"; done
     cell glibc - build/system/smbench build/system/smbench "$t"
     [ -n "$mimalloc" ] && cell mimalloc "$mimalloc" build/system/smbench build/system/smbench "$t"
 done

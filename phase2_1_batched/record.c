@@ -1,31 +1,26 @@
 /*
- * record.c - BATCH_METADATA=0 only: phase2's per-allocation records, for the ablation.
- *
- * Phase2 describes every block by an SM_AllocationEnhanced record that it gets with its own
- * sysalloc call (phase2_slab/metadata.c, linked here, not copied).  This file attaches such a
- * record to every slab block, so that a build with BATCH_METADATA=0 pays exactly that cost: one
- * mmap per allocation and one munmap per free.  The records are found again through a per-slab
- * array indexed by block number.
- *
- * With BATCH_METADATA=1 there is no per-allocation record at all (README.md, "Metadata").
+ * record.c - BATCH_METADATA=0 only: the records of record.h, one sysalloc each.
  */
-#include "slab.h"
-
-#if !BATCH_METADATA
-#include "metadata.h"
+#include "record.h"
+#include "region.h"
 #include "sysalloc.h"
 
 #include <errno.h>
 
-#define RECORDS_BYTES (SLAB_SIZE / 16 * sizeof(SM_AllocationEnhanced *))
+/* One slot per block of the class with the most blocks a slab (16 bytes). */
+#define RECORDS_BYTES (SLAB_BYTES / 16 * sizeof(SM_AllocationEnhanced *))
 
-int record_array_new(struct slab *s)
+SM_AllocationEnhanced **record_array_map(void)
 {
-    s->records = sysalloc(RECORDS_BYTES);
-    return s->records ? 0 : -1;
+    return sysalloc(RECORDS_BYTES);
 }
 
-int record_attach(struct slab *s, void *b, size_t usable)
+void record_array_unmap(SM_AllocationEnhanced **records)
+{
+    sysfree(records, RECORDS_BYTES);
+}
+
+int record_map(SM_AllocationEnhanced **slot, void *b, size_t usable, int size_class)
 {
     SM_AllocationEnhanced *m = meta_new();
     if (!m) {
@@ -36,26 +31,18 @@ int record_attach(struct slab *s, void *b, size_t usable)
     m->size = usable;
     m->usable = usable;
     m->source = FROM_SLAB;
-    m->size_class = s->class;
-    s->records[block_index(s, (size_t) ((char *) b - slab_start(s)))] = m;
+    m->size_class = (uint8_t) size_class;
+    *slot = m;
     return 0;
 }
 
-void record_detach(struct slab *s, void *b)
+void record_unmap(SM_AllocationEnhanced **slot)
 {
-    SM_AllocationEnhanced **slot =
-        &s->records[block_index(s, (size_t) ((char *) b - slab_start(s)))];
     meta_release(*slot);
     *slot = NULL;
 }
 
-void record_teardown(void)
+void record_unmap_all(void)
 {
     meta_teardown();
-    for (size_t i = 0; i < nregions; i++) {
-        struct region *r = regions[i].r;
-        for (uint32_t k = 0; k < r->carved; k++)
-            sysfree(r->desc[k].records, RECORDS_BYTES);
-    }
 }
-#endif

@@ -1,25 +1,22 @@
 /*
- * region.c - where slabs come from: regions mapped with sysalloc and cut into slabs.
+ * region.c - the regions (see region.h): mapping them, the sorted region table and its cache,
+ * and carving slabs in address order.
  *
- * BULK_SLABS (the seed's "one big allocation, partitioned into slabs"): a region holds many
- * slabs; the first holds 8, each later one a quarter of all the slabs so far, at least 16
- * (260 KiB) and at most 256 (4 MiB).  So sysalloc is called at most once per 260 KiB of heap
- * and about log(N) / log(1.25) times for a heap of N bytes, the first allocation maps 132 KiB,
- * not 16 MiB, and the slabs mapped but not yet used are at most a fifth of the mapping.  Slabs are
- * handed out in address order (carved) only when a class needs one, so untouched slabs cost no page
- * faults.  With BULK_SLABS=0 (phase2) every slab is a region of its own: one sysalloc per slab.
- *
- * An emptied slab is not returned to the OS: it goes on the free-slab stack and is the next
- * slab any class gets, so a program that allocates and frees in waves reuses the same memory.
+ * Region sizes (BULK_SLABS): the first region holds 8 slabs, each later one a quarter of all
+ * the slabs so far, at least 16 (260 KiB) and at most 256 (4 MiB).  So sysalloc is called at
+ * most once per 260 KiB of heap and about log(N) / log(1.25) times for a heap of N bytes, the
+ * first allocation maps 132 KiB, not 16 MiB, and the slabs mapped but not yet used are at most
+ * a fifth of the mapping.  A region is never returned to the OS before teardown: its emptied
+ * slabs are reused (slab.c's free-slab stack).
  *
  * Invariants (regions_check):
  *   - regions[] is sorted by address and the spans do not overlap;
- *   - each span matches its region: lo == slabs, hi == slabs + nslabs * SLAB_SIZE, and the
- *     region's mapping holds its descriptors and all of its slabs;
- *   - carved <= nslabs, and only the newest region has slabs left to carve;
- *   - every slab on the free-slab stack is carved, has class NO_CLASS and nothing live.
+ *   - each span matches its region: lo == the region, size == head + nslabs * SLAB_BYTES, and
+ *     the region's mapping holds its descriptors and all of its slabs;
+ *   - carved <= nslabs, and only the newest region has slabs left to carve.
  */
-#include "slab.h"
+#include "region.h"
+#include "sm_valgrind.h"
 #include "diag.h"
 #include "sysalloc.h"
 
@@ -37,16 +34,13 @@ size_t nregions;
 static size_t table_cap = TABLE_FIRST;
 
 struct region_span span_cache[SPAN_CACHE];
-static struct region *newest;   /* the region slabs are carved from */
-static struct slab *free_slabs; /* emptied slabs, any class, newest first */
+static struct region *newest; /* the region slabs are carved from */
 static uint32_t next_slabs = FIRST_SLABS;
 static size_t total_slabs; /* in all regions */
-uint64_t regions_made;
 
 static size_t header_bytes(uint32_t nslabs)
 {
-    size_t n = sizeof(struct region) + nslabs * sizeof(struct slab);
-    return (n + PAGE - 1) & ~(PAGE - 1);
+    return sysalloc_rounded(sizeof(struct region) + (size_t) nslabs * SLAB_DESC_BYTES); /* whole pages */
 }
 
 const struct region_span *span_search(uintptr_t a)
@@ -85,7 +79,7 @@ static void table_insert(struct region *r)
     while (i > 0 && regions[i - 1].lo > lo)
         i--;
     memmove(&regions[i + 1], &regions[i], (nregions - i) * sizeof *regions);
-    regions[i] = (struct region_span){lo, r->head + (size_t) r->nslabs * SLAB_SIZE, r};
+    regions[i] = (struct region_span){lo, r->head + (size_t) r->nslabs * SLAB_BYTES, r};
     nregions++;
 }
 
@@ -93,27 +87,21 @@ static void table_insert(struct region *r)
 static struct region *region_new(uint32_t nslabs)
 {
     if (table_room() != 0) return NULL;
-    size_t len = header_bytes(nslabs) + nslabs * SLAB_SIZE;
+    size_t len = header_bytes(nslabs) + nslabs * SLAB_BYTES;
     struct region *r = sysalloc(len);
     if (!r) return NULL;
     r->len = len;
     r->head = header_bytes(nslabs);
     r->nslabs = nslabs;
     r->carved = 0;
-    SM_VG_CLOSE(region_slabs(r), nslabs * SLAB_SIZE); /* no block is live yet */
+    SM_VG_CLOSE(region_slabs(r), nslabs * SLAB_BYTES); /* no block is live yet */
     table_insert(r);
     newest = r;
-    regions_made++;
     return r;
 }
 
-struct slab *slab_carve(void)
+void *region_carve(char **slab)
 {
-    if (free_slabs) {
-        struct slab *s = free_slabs;
-        free_slabs = s->next;
-        return s;
-    }
     if (!newest || newest->carved == newest->nslabs) {
         uint32_t n = BULK_SLABS ? next_slabs : 1;
         if (!region_new(n)) return NULL;
@@ -122,25 +110,11 @@ struct slab *slab_carve(void)
                      : total_slabs / 4 > MAX_SLABS ? MAX_SLABS
                                                    : (uint32_t) (total_slabs / 4);
     }
-    struct slab *s = &newest->desc[newest->carved];
-    memset(s, 0, sizeof *s);
-    s->start_key = ~(uintptr_t) (region_slabs(newest) + (size_t) newest->carved * SLAB_SIZE);
-    s->class = NO_CLASS;
-#if !BATCH_METADATA
-    if (record_array_new(s) != 0)
-        return NULL; /* not counted as carved: the next call tries again */
-#endif
+    void *desc = region_desc(newest, newest->carved);
+    memset(desc, 0, SLAB_DESC_BYTES);
+    *slab = region_slabs(newest) + (size_t) newest->carved * SLAB_BYTES;
     newest->carved++;
-    return s;
-}
-
-void slab_release(struct slab *s)
-{
-    s->class = NO_CLASS;
-    s->listed = 0;
-    s->prev = NULL;
-    s->next = free_slabs;
-    free_slabs = s;
+    return desc;
 }
 
 int regions_check(void)
@@ -148,23 +122,15 @@ int regions_check(void)
     for (size_t i = 0; i < nregions; i++) {
         struct region_span *sp = &regions[i];
         struct region *r = sp->r;
-        if (sp->lo != (uintptr_t) r || sp->size != r->head + (size_t) r->nslabs * SLAB_SIZE)
+        if (sp->lo != (uintptr_t) r || sp->size != r->head + (size_t) r->nslabs * SLAB_BYTES)
             return check_failed("region: span disagrees with its region");
         if (i > 0 && regions[i - 1].lo + regions[i - 1].size > sp->lo)
             return check_failed("region: table not sorted, or two regions overlap");
-        if (r->len < sp->size || (char *) &r->desc[r->nslabs] > region_slabs(r) || r->head % PAGE)
+        if (r->len < sp->size || (char *) region_desc(r, r->nslabs) > region_slabs(r) ||
+            r->head != sysalloc_rounded(r->head))
             return check_failed("region: slabs or descriptors outside the mapping");
         if (r->carved > r->nslabs || (r != newest && r->carved != r->nslabs))
             return check_failed("region: slabs left to carve in a region that is not the newest");
-    }
-    size_t carved = 0, n = 0;
-    for (size_t i = 0; i < nregions; i++)
-        carved += regions[i].r->carved;
-    for (struct slab *s = free_slabs; s; s = s->next) {
-        if (++n > carved || s->class != NO_CLASS || s->live != 0)
-            return check_failed("region: a slab on the free-slab stack is in use");
-        if (slab_of(slab_start(s)) != NULL)
-            return check_failed("region: a free slab is still found by slab_of");
     }
     return 0;
 }
@@ -179,8 +145,6 @@ void regions_teardown(void)
     table_cap = TABLE_FIRST;
     nregions = 0;
     newest = NULL;
-    free_slabs = NULL;
     next_slabs = FIRST_SLABS;
     total_slabs = 0;
-    regions_made = 0;
 }

@@ -2,7 +2,7 @@
  * slab.c - the slow paths of the slabs: giving a class a slab, threading fresh blocks, and
  * moving slabs between a class's current slot, its partial list and the free-slab stack.
  *
- * The fast paths (malloc.c) only pop from and push to the current slab's free list; everything
+ * The fast paths (phase.c) only pop from and push to the current slab's free list; everything
  * here runs once per page of fresh blocks, once per slab, or when a slab fills up or empties.
  *
  * LAZY_SLABS (the seed's "only create slabs when needed"): a class gets its first slab at its
@@ -21,10 +21,11 @@
 
 /* Every class starts on this placeholder: no free block, so the first malloc of the class
  * takes the slow path, which gives it a real slab.  The fast path never tests for "no slab". */
-static struct slab no_slab = {.class = NO_CLASS};
+static struct slab no_slab = {.size_class = NO_CLASS};
 
-struct slab *class_current[NCLASSES] = {[0 ... NCLASSES - 1] = &no_slab};
-struct slab *partial[NCLASSES];
+struct slab *class_current[SIZE_CLASSES] = {[0 ... SIZE_CLASSES - 1] = &no_slab};
+struct slab *partial[SIZE_CLASSES];
+struct slab *free_slabs;
 uint64_t slab_allocations;
 uint64_t init_ns;
 static int initialized;
@@ -42,8 +43,10 @@ static void thread_fresh(struct slab *s, size_t n)
     size_t left = ((size_t) s->nblocks * s->size - s->fresh) / s->size;
     if (n > left) n = left;
     for (size_t i = n; i-- > 0;) {
-        char *b = slab_start(s) + s->fresh + i * s->size;
-        block_push_link(b, s->free);
+        char *b = slab_base(s) + s->fresh + i * s->size;
+        SM_VG_OPEN(b, 2 * sizeof(void *));
+        block_set_free(b, s->free);
+        SM_VG_CLOSE(b, 2 * sizeof(void *));
         s->free = b;
     }
     s->fresh += (uint32_t) (n * s->size);
@@ -52,15 +55,16 @@ static void thread_fresh(struct slab *s, size_t n)
 /* Blocks threaded at a time: a page's worth with LAZY_SLABS, the whole slab without. */
 static size_t thread_batch(const struct slab *s)
 {
-    return LAZY_SLABS && s->size < PAGE ? PAGE / s->size : s->nblocks;
+    size_t page = sysalloc_page_size();
+    return LAZY_SLABS && s->size < page ? page / s->size : s->nblocks;
 }
 
 /* Makes the carved or released slab s a slab of class c, with its first blocks threaded. */
 static void slab_setup(struct slab *s, int c)
 {
-    s->class = (uint8_t) c;
-    s->size = class_size[c];
-    s->nblocks = (uint16_t) (SLAB_SIZE / s->size);
+    s->size_class = (uint8_t) c;
+    s->size = size_class_bytes[c];
+    s->nblocks = (uint16_t) (SLAB_BYTES / s->size);
     s->inv = (uint32_t) ((((uint64_t) 1 << 32) + s->size - 1) / s->size);
     s->free = NULL;
     s->fresh = 0;
@@ -75,7 +79,7 @@ static void partial_unlink(struct slab *s)
     if (s->prev)
         s->prev->next = s->next;
     else
-        partial[s->class] = s->next;
+        partial[s->size_class] = s->next;
     if (s->next) s->next->prev = s->prev;
     s->next = s->prev = NULL;
     s->listed = 0;
@@ -84,10 +88,41 @@ static void partial_unlink(struct slab *s)
 static void partial_push(struct slab *s)
 {
     s->prev = NULL;
-    s->next = partial[s->class];
+    s->next = partial[s->size_class];
     if (s->next) s->next->prev = s;
-    partial[s->class] = s;
+    partial[s->size_class] = s;
     s->listed = 1;
+}
+
+/* An empty slab back to the free-slab stack, for the next class that needs one. */
+static void slab_release(struct slab *s)
+{
+    s->size_class = NO_CLASS;
+    s->listed = 0;
+    s->prev = NULL;
+    s->next = free_slabs;
+    free_slabs = s;
+}
+
+/* A slab for any class: the newest emptied one, or one never used, carved from a region.  NULL
+ * with errno = ENOMEM. */
+static struct slab *slab_carve(void)
+{
+    struct slab *s = free_slabs;
+    if (s) {
+        free_slabs = s->next;
+    } else {
+        char *base;
+        s = region_carve(&base);
+        if (!s) return NULL;
+        s->base_key = ~(uintptr_t) base;
+        s->size_class = NO_CLASS;
+    }
+    if (!s->records && record_array_new(&s->records) != 0) {
+        slab_release(s); /* it waits on the free-slab stack without its records */
+        return NULL;
+    }
+    return s;
 }
 
 /* Gives class c a current slab with a free block; -1 with errno = ENOMEM when none can be had. */
@@ -115,7 +150,7 @@ int slabs_init(void)
 {
     size_classes_init();
 #if !LAZY_SLABS
-    for (int c = 0; c < NCLASSES; c++)
+    for (int c = 0; c < SIZE_CLASSES; c++)
         if (class_current[c] == &no_slab && refill(c) != 0)
             return -1; /* the classes set up so far keep their slabs; the next call goes on */
 #endif
@@ -123,11 +158,11 @@ int slabs_init(void)
     return 0;
 }
 
-__attribute__((noinline)) void *slab_alloc_slow(int c, size_t size, size_t *usable)
+__attribute__((noinline)) void *slab_alloc(int c, size_t size, size_t *usable)
 {
     uint64_t t0 = initialized ? 0 : now_ns();
     if (!initialized && slabs_init() != 0) return NULL;
-    if (c < 0) c = class_for(size); /* only now: the table is filled by slabs_init */
+    if (c < 0) c = size_class_for(size); /* only now: the table is filled by slabs_init */
     struct slab *s = class_current[c];
     if (!s->free) {
         if (refill(c) != 0) return NULL;
@@ -143,7 +178,7 @@ __attribute__((noinline)) void *slab_alloc_slow(int c, size_t size, size_t *usab
 __attribute__((noinline)) size_t slab_after_free(struct slab *s)
 {
     size_t size = s->size;
-    if (s == class_current[s->class])
+    if (s == class_current[s->size_class])
         return size; /* the current slab keeps its memory, even empty: no thrashing at the edge */
     if (s->live == 0) {
         if (s->listed) partial_unlink(s);
@@ -156,7 +191,13 @@ __attribute__((noinline)) size_t slab_after_free(struct slab *s)
 
 void slabs_teardown(void)
 {
-    for (int c = 0; c < NCLASSES; c++) {
+    for (size_t i = 0; i < nregions; i++) {
+        struct region *r = regions[i].r;
+        for (uint32_t k = 0; k < r->carved; k++)
+            record_array_release(((struct slab *) region_desc(r, k))->records);
+    }
+    free_slabs = NULL;
+    for (int c = 0; c < SIZE_CLASSES; c++) {
         class_current[c] = &no_slab;
         partial[c] = NULL;
     }

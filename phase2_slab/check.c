@@ -8,7 +8,7 @@
 #include "meta_index.h"
 #include "metadata.h"
 #include "phase.h"
-#include "pool.h"
+#include "phase1_bitmap/pool.h"
 #include "slab.h"
 
 /* The record m agrees with the block it describes; counts slab records per class. */

@@ -22,13 +22,11 @@
 #include "meta_index.h"
 #include "metadata.h"
 #include "phase.h"
-#include "pool.h"
+#include "phase1_bitmap/pool.h"
 #include "slab.h"
 
 #include <errno.h>
 #include <time.h>
-
-#define POOL_MAX_ALIGN 4096 /* pool_memalign's largest alignment */
 
 const char phase_name[] = "phase2_slab";
 

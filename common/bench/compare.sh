@@ -5,7 +5,8 @@
 #       allocators on the standard traces and any other .rep in common/traces/; writes
 #       plots/data/{compare,scaling,callgrind,ablation}.csv and prints the tables (the full
 #       run adds callgrind on the seed's two traces and the phase2_1 ablation; --quick leaves
-#       out those and scale_1e5/1e6)
+#       out those and scale_1e6, and removes the stale callgrind.csv and ablation.csv of an
+#       earlier run from plots/data/)
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
@@ -15,6 +16,8 @@
 # its check pass gets no figures; a cell in CAPPED is not run, and the table says so.
 set -u
 cd "$(dirname "$0")/../.."
+# shellcheck source=common/bench/lib.sh
+. common/bench/lib.sh
 mode=$1
 shift
 quick=0 trace="" with_system=0 phases_only=0 phases=()
@@ -35,8 +38,18 @@ done
 # 10^6-operation replay: phase0 ~8 s and phase1 ~10 s of O(n) searches, phase2 ~30 s of
 # system calls), and every cell replays 7 times.  FULL=1 (make compare FULL=1) runs them too.
 CAPPED="phase0_original:scale_1e6 phase1_bitmap:scale_1e6 phase2_slab:scale_1e6"
-[ -n "${FULL:-}" ] && CAPPED=""
+# phase2 is a thousand times slower than the others by design (one mmap per allocation): its
+# cells get one timed replay (--runs 1) after the check pass, and only the first SLOW_OPS
+# operations of a longer trace, so that a cell costs a second or two whatever the load.  Its
+# time per operation hardly depends on the trace's length (the mmap is the cost).
+SLOW="phase2_slab"
+SLOW_OPS=20000
+SLOW_ARGS=(--runs 1)
+[ "$mode" = compare ] && SLOW_ARGS+=(--max-ops "$SLOW_OPS") # bench: the trace asked for, whole
+if [ -n "${FULL:-}" ]; then CAPPED="" SLOW=""; fi
 CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 7 times (the series stops at 10^5; make compare FULL=1 runs it)"
+cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
+load0=$(cut -d' ' -f1 /proc/loadavg)
 
 out=plots/data
 [ "$mode" = bench ] && out=build/bench
@@ -55,13 +68,12 @@ allocs=()
 for p in "${phases[@]}"; do allocs+=("$p build/$p/smbench -"); done
 if [ $with_system = 1 ]; then
     allocs+=("glibc build/system/smbench -")
-    for a in jemalloc:libjemalloc.so.2 mimalloc:libmimalloc.so.2 tcmalloc:libtcmalloc_minimal.so.4; do
-        lib=$(/sbin/ldconfig -p 2>/dev/null | awk -v l="${a#*:}" '$1 == l { print $NF; exit }')
-        if [ -z "$lib" ]; then
-            echo "compare: ${a#*:} is not installed (make deps): ${a%%:*} left out" | tee -a "$log"
+    for a in jemalloc mimalloc tcmalloc; do
+        if ! lib=$(bench_preload $a); then
+            echo "compare: $a is not installed (make deps): left out" | tee -a "$log"
             continue
         fi
-        allocs+=("${a%%:*} build/system/smbench $lib")
+        allocs+=("$a build/system/smbench $lib")
     done
 fi
 
@@ -83,10 +95,7 @@ if [ -n "$trace" ]; then
     traces=("$trace")
 else
     standard="phase1_pattern slab_mix binary coalescing random realloc-heavy scale_1e3 scale_1e4 scale_1e5"
-    for t in $standard; do
-        [ $quick = 1 ] && [ $t = scale_1e5 ] && continue
-        traces+=("common/traces/$t.rep")
-    done
+    for t in $standard; do traces+=("common/traces/$t.rep"); done
     [ $quick = 0 ] && traces+=("build/traces/scale_1e6.rep")
     # Any other trace dropped into common/traces/ (make record, a CS:APP trace) runs too.
     for t in common/traces/*.rep; do
@@ -121,6 +130,10 @@ if [ "$mode" != callgrind ]; then
     k=0 ok=0 failed=0 capped=0
     echo "== benchmark: ${#allocs[@]} allocators x ${#traces[@]} traces; each cell checked," \
         "then a warm-up and 5 timed replays (median, min, max)"
+    if [[ -n "$SLOW" && " ${phases[*]} " == *" $SLOW "* ]]; then
+        echo "== $SLOW: checked, then one timed replay$([ "$mode" = compare ] &&
+            echo " of at most $SLOW_OPS operations") a cell (FULL=1: like the others)"
+    fi
     [ "${SM_INFO:-}" = 1 ] && echo "== SM_INFO=1: info mode; every figure is marked INFO MODE"
     for a in "${allocs[@]}"; do
         read -r label bin pre <<<"$a"
@@ -135,7 +148,9 @@ if [ "$mode" != callgrind ]; then
                 continue
             fi
             t0=$EPOCHREALTIME
-            if row=$(run "$label" "$bin" "$pre" "$t" 2>$tmp/cell.err); then
+            extra=()
+            [[ " $SLOW " == *" $label "* ]] && extra=("${SLOW_ARGS[@]}")
+            if row=$(run "$label" "$bin" "$pre" "${extra[@]}" "$t" 2>$tmp/cell.err); then
                 echo "$row" >>"$csv"
                 echo "$row" | awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" \
                     '{ printf "%.1f ns/op (cell took %.1f s)\n", $5, t1 - t0 }'
@@ -164,16 +179,9 @@ callgrind_cells() {
                 continue
             fi
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
-            f=$tmp/callgrind.out
-            if [ "$pre" = - ]; then env=(-u LD_PRELOAD); else env=(LD_PRELOAD="$pre"); fi
-            if env "${env[@]}" valgrind --tool=callgrind --callgrind-out-file=$f \
-                --collect-atstart=no --toggle-collect=replay_trace "$bin" --once "$t" \
-                >$tmp/cg.row 2>$tmp/cell.err; then
-                ops=$(awk -F, '{ print $3 }' $tmp/cg.row)
-                ir=$(awk '/^summary:/ { print $2 }' $f)
-                echo "$label,$tn,$(awk -v i="$ir" -v n="$ops" 'BEGIN { printf "%.1f", i / n }')" \
-                    >>"$tmp/callgrind.csv"
-                tail -n 1 "$tmp/callgrind.csv" | awk -F, '{ print $3 " instructions/op" }'
+            if ipo=$(BENCH_ERR=$tmp/cell.err bench_callgrind "$pre" "$bin" --once "$t"); then
+                echo "$label,$tn,$ipo" >>"$tmp/callgrind.csv"
+                echo "$ipo instructions/op"
             else
                 echo "FAILED: $(why_failed $?)"
                 cat $tmp/cell.err >>"$log"
@@ -181,7 +189,9 @@ callgrind_cells() {
         done
     done
     mv "$tmp/callgrind.csv" "$out/callgrind.csv"
+    cg_made=1
 }
+cg_made="" abl_made=""
 
 if [ "$mode" = callgrind ]; then
     cg=()
@@ -201,7 +211,7 @@ if [ "$mode" = compare ] && [ $quick = 0 ]; then
     # The ablation: phase2_1 with one correction switched off at a time.
     if [ -f phase2_1_batched/Makefile ]; then
         echo "config,trace,ns_per_op" >"$tmp/ablation.csv"
-        for sw in "" BATCH_METADATA BULK_SLABS LAZY_SLABS FAST_PATH HYBRID; do
+        for sw in "" $(make --no-print-directory -s -C phase2_1_batched print-switches); do
             if [ -z "$sw" ]; then
                 dir=phase2_1_batched config="all corrections"
             else
@@ -232,12 +242,15 @@ if [ "$mode" = compare ]; then
     echo "allocator,ops,ns_per_op" >"$tmp/scaling.csv"
     awk -F, 'NR > 1 && $2 ~ /^scale_/ { print $1 "," $3 "," $5 }' "$csv" >>"$tmp/scaling.csv"
     mv "$tmp/scaling.csv" "$out/scaling.csv"
-    [ -f "$tmp/ablation.csv" ] && mv "$tmp/ablation.csv" "$out/ablation.csv"
+    [ -f "$tmp/ablation.csv" ] && mv "$tmp/ablation.csv" "$out/ablation.csv" && abl_made=1
+    # plots/data is this run's output: an earlier run's callgrind or ablation figures would be
+    # drawn beside this one's as if they were measured now.
+    [ $quick = 1 ] && rm -f "$out/callgrind.csv" "$out/ablation.csv"
 fi
 cp "$csv" "$out/$csv_name"
 
-cg_csv=$out/callgrind.csv
-[ $quick = 1 ] || [ "$mode" = bench ] && cg_csv=/dev/null # not measured by this run
+cg_csv=/dev/null # not measured by this run
+[ -n "$cg_made" ] && cg_csv=$out/callgrind.csv
 common/bench/table.sh results "$csv" "$status" "$cg_csv"
 end=$(date +%s)
 echo
@@ -245,7 +258,13 @@ echo
 times >"$tmp/times" # (a builtin: in a pipeline it would time a subshell)
 cpu=$(tail -n 1 "$tmp/times" | awk '{ t = 0; for (i = 1; i <= 2; i++) { split($i, m, "m"); t += m[1] * 60 + m[2] } printf "%.0f", t }')
 echo "== summary: $ok cells measured, $failed failed, $capped capped, in $((end - start)) s" \
-    "($cpu s of CPU) on $(nproc) cores ($(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)), load" \
+    "($cpu s of CPU) on $(nproc) cores ($cpu_model), load" \
     "average $(cut -d' ' -f1-3 /proc/loadavg)"
-[ "$mode" = compare ] && echo "== CSVs: $out/compare.csv scaling.csv callgrind.csv ablation.csv"
+if [ "$mode" = compare ]; then
+    # When and where: the stamp a reference run keeps (make figures-reference).
+    { date -u '+%F %H:%M UTC'
+      echo "make compare$([ $quick = 1 ] && echo " QUICK=1") on $(nproc) cores ($cpu_model)," \
+          "load average $load0 at the start, in $((end - start)) s"; } >"$out/run.txt"
+    echo "== CSVs: $out/compare.csv scaling.csv${cg_made:+ callgrind.csv}${abl_made:+ ablation.csv}"
+fi
 [ $failed = 0 ] || { cp "$log" build/bench/errors.log; echo "== failures: build/bench/errors.log"; exit 1; }

@@ -12,6 +12,12 @@
 #   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv); TRACE= as above
 #   make traces                regenerates common/traces/ with the seeded generator
 #   make bench-test            the benchmark's own tests (part of make test)
+#   make figures               regenerates the measured tables of every Markdown file
+#                              (common/bench/figures.sh; "Tables in the documents" in the README)
+#   make figures-check         fails when such a table is not what the current code gives
+#                              (part of make test)
+#   make figures-reference     makes the last `make compare` (plots/data, plots/out) the
+#                              reference run the documents quote times from (plots/reference)
 
 BENCH_SRC   := common/bench
 BENCH_BUILD := build/bench
@@ -24,8 +30,8 @@ TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy \
                scale_1e3 scale_1e4 scale_1e5
 BIG_TRACE   := build/traces/scale_1e6.rep
 
-.PHONY: compare bench callgrind traces bench-bins bench-test
-EXTRA_TESTS += bench-test
+.PHONY: compare bench callgrind traces bench-bins bench-test figures figures-check figures-reference
+EXTRA_TESTS += bench-test figures-check
 
 $(BENCH_BUILD)/obj/%.o: $(BENCH_SRC)/%.c
 	@mkdir -p $(@D)
@@ -68,6 +74,20 @@ bench: bench-bins
 
 callgrind: bench-bins
 	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),--phases-only) $(PHASES)
+
+figures: bench-bins
+	@$(BENCH_SRC)/figures.sh write
+
+figures-check: bench-bins
+	@echo "==== figures-check: the tables of the Markdown files against the current code"
+	@$(BENCH_SRC)/figures.sh check
+
+figures-reference:
+	@test -f plots/data/compare.csv -a -f plots/data/run.txt || \
+	    { echo "figures-reference: run make compare (not QUICK=1) first"; exit 1; }
+	cp plots/data/*.csv plots/data/run.txt plots/reference/
+	cp plots/out/*.png plots/reference/ 2>/dev/null || true
+	@echo "figures-reference: now make figures, and read the diff before committing"
 
 BENCH_TEST_OBJS := $(addprefix $(BENCH_BUILD)/obj/,tests/test_bench.o trace.o verify.o)
 $(BENCH_BUILD)/obj/tests/test_bench.o: BENCH_CFLAGS += -DROOT='"$(CURDIR)"'

@@ -3,7 +3,11 @@
  * (build/<phase>/smbench) or the system allocator adapter (build/system/smbench).
  *
  *   smbench [options] trace.rep...
- *     --runs N      timed runs per trace (default and minimum 5; the median is reported)
+ *     --runs N      timed runs per trace (default 5, the median is reported); 1 for an
+ *                   allocator too slow for a median (phase2): the replay from empty is the
+ *                   one timed, and min = median = max
+ *     --max-ops N   only the first N operations of each trace (the blocks still live then
+ *                   are freed, outside the timing); the row's ops and allocs say what ran
  *     --once        one replay from an empty allocator, no check pass: for strace and callgrind
  *     --name NAME   the allocator column (default: sm_name())
  *     --expect NAME exit with an error unless sm_name() is NAME (is LD_PRELOAD in effect?)
@@ -46,6 +50,7 @@ static const char csv_header[] =
 
 struct options {
     int runs, once, header;
+    size_t max_ops;
     const char *name, *expect;
 };
 
@@ -127,7 +132,8 @@ static int measure(const struct trace *t, const struct options *o, const char *w
     replay_cleanup(t, ptrs);
     times[0] = t1 - t0;
 
-    for (int i = 0; i < o->runs && !o->once; i++) {
+    int single = o->once || o->runs == 1;
+    for (int i = 0; i < o->runs && !single; i++) {
         t0 = now_ns();
         bad = replay_trace(t, ptrs);
         t1 = now_ns();
@@ -139,7 +145,7 @@ static int measure(const struct trace *t, const struct options *o, const char *w
         replay_cleanup(t, ptrs);
         times[i] = t1 - t0;
     }
-    int n = o->once ? 1 : o->runs;
+    int n = single ? 1 : o->runs;
     qsort(times, (size_t) n, sizeof *times, by_value);
     r->median_ns = n % 2 ? times[n / 2] : (times[n / 2 - 1] + times[n / 2]) / 2;
     r->min_ns = times[0];
@@ -179,6 +185,25 @@ static void print_row(const struct trace *t, const char *who, const struct resul
     fflush(stdout);
 }
 
+/* --max-ops: keeps the first n operations; allocs and peak_live_bytes are counted again. */
+static int trace_prefix(struct trace *t, size_t n)
+{
+    uint64_t *size = calloc(t->num_ids ? t->num_ids : 1, sizeof *size), live = 0;
+    if (!size) return -1;
+    t->num_ops = n < t->num_ops ? n : t->num_ops;
+    t->allocs = t->peak_live_bytes = 0;
+    for (size_t i = 0; i < t->num_ops; i++) {
+        const struct op *op = &t->ops[i];
+        live -= size[op->id];
+        size[op->id] = op->kind == OP_FREE ? 0 : op->size;
+        live += size[op->id];
+        t->allocs += op->kind != OP_FREE;
+        if (live > t->peak_live_bytes) t->peak_live_bytes = live;
+    }
+    free(size);
+    return 0;
+}
+
 static int run_trace(const char *path, const struct options *o)
 {
     struct trace t;
@@ -187,6 +212,11 @@ static int run_trace(const char *path, const struct options *o)
     if (trace_load(path, &t, err, sizeof err) != 0) {
         fprintf(stderr, "smbench: %s\n", err);
         return 2;
+    }
+    if (o->max_ops && trace_prefix(&t, o->max_ops) != 0) {
+        fprintf(stderr, "smbench: out of memory\n");
+        trace_free(&t);
+        return 3;
     }
     struct bench_allocator a = sm_allocator;
     a.name = who;
@@ -206,8 +236,8 @@ static int run_trace(const char *path, const struct options *o)
 
 static int usage(void)
 {
-    fprintf(stderr, "usage: smbench [--runs N] [--once] [--name NAME] [--expect NAME] "
-                    "[--header] trace.rep...\n");
+    fprintf(stderr, "usage: smbench [--runs N] [--max-ops N] [--once] [--name NAME] "
+                    "[--expect NAME] [--header] trace.rep...\n");
     return 1;
 }
 
@@ -222,6 +252,8 @@ int main(int argc, char **argv)
             o.header = 1;
         else if (i + 1 < argc && !strcmp(argv[i], "--runs"))
             o.runs = atoi(argv[++i]);
+        else if (i + 1 < argc && !strcmp(argv[i], "--max-ops"))
+            o.max_ops = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--name"))
             o.name = argv[++i];
         else if (i + 1 < argc && !strcmp(argv[i], "--expect"))
@@ -229,8 +261,9 @@ int main(int argc, char **argv)
         else
             return usage();
     }
-    if (o.runs < 5) {
-        fprintf(stderr, "smbench: --runs must be at least 5 (a median of fewer means little)\n");
+    if (o.runs != 1 && o.runs < 5) {
+        fprintf(stderr,
+                "smbench: --runs must be 1 or at least 5 (a median of fewer means little)\n");
         return 1;
     }
     if (o.expect && strcmp(o.expect, sm_name()) != 0) {

@@ -57,7 +57,7 @@ function add(a, t) {
     if (!(a in seen_a)) { seen_a[a] = 1; A[++na] = a }
     if (!(t in seen_t)) { seen_t[t] = 1; T[++nt] = t }
 }
-FILENAME == ARGV[1] { if (FNR > 1) ipo[$1, $2] = $3; next }
+FILENAME == ARGV[1] { if (FNR > 1) { ipo[$1, $2] = $3; any_ipo = 1 }; next }
 FILENAME == ARGV[3] {
     add($1, $2); st[$1, $2] = $3
     k = $3 " (" $2 "): " $4
@@ -70,16 +70,19 @@ FNR == 1 { for (i = 1; i <= NF; i++) col[$i] = i; next }
     add($1, $2)
     for (c in col) f[$1, $2, c] = $(col[c])
     have[$1, $2] = 1
+    if ($(col["ops"]) > full[$2]) full[$2] = $(col["ops"])
     if ($NF != "silent") info = 1
 }
 function cell(a, t, c) { return f[a, t, c] }
+# A cell that replayed only the first operations of its trace (compare.sh: --max-ops) is marked.
+function part(a, t) { if (cell(a, t, "ops") < full[t]) { partial = cell(a, t, "ops"); return "*" } return "" }
 function row(label, t, what,    i, a, s) {
     printf "| %-26s |", label
     for (i = 1; i <= na; i++) {
         a = A[i]
         if (!have[a, t]) s = (what == "first") ? st[a, t] : ""
-        else if (what == "us_alloc") s = sprintf("%.3f us", cell(a, t, "ns_per_alloc") / 1000)
-        else if (what == "ns_op") s = sprintf("%.1f ns", cell(a, t, "ns_per_op"))
+        else if (what == "us_alloc") s = sprintf("%.3f us%s", cell(a, t, "ns_per_alloc") / 1000, part(a, t))
+        else if (what == "ns_op") s = sprintf("%.1f ns%s", cell(a, t, "ns_per_op"), part(a, t))
         else if (what == "minmax") s = sprintf("%.1f-%.1f", cell(a, t, "ns_per_op_min"), cell(a, t, "ns_per_op_max"))
         else if (what == "allocs") s = cell(a, t, "allocs")
         else if (what == "time") s = sprintf("%.0f us", cell(a, t, "alloc_time_us"))
@@ -111,7 +114,7 @@ function seed_table(t,    i, any) {
     printf "\n"
     row("Avg per allocation", t, "us_alloc")
     row("Per operation (median)", t, "ns_op")
-    row("  min-max of 5 runs (ns)", t, "minmax")
+    row("  min-max of timed runs", t, "minmax")
     row("Total allocations", t, "allocs")
     row("Allocation time (replay)", t, "time")
     row("Throughput (operations)", t, "tput")
@@ -123,7 +126,7 @@ function seed_table(t,    i, any) {
     row("Cache hit rate", t, "hit")
     row("Slab/pool/large allocs", t, "spl")
     row("Init time", t, "init")
-    row("Instructions/op (cg)", t, "ipo")
+    if (any_ipo) row("Instructions/op (cg)", t, "ipo")
     row("Mode", t, "mode")
 }
 END {
@@ -141,15 +144,21 @@ END {
         printf "| %-14s |", T[j]
         for (i = 1; i <= na; i++) {
             a = A[i]; t = T[j]
-            printf " %-9s |", have[a, t] ? sprintf("%.1f", cell(a, t, "ns_per_op")) : ((a, t) in st ? st[a, t] : "-")
+            printf " %-9s |", have[a, t] ? sprintf("%.1f%s", cell(a, t, "ns_per_op"), part(a, t)) : ((a, t) in st ? st[a, t] : "-")
         }
         printf "\n"
     }
+    if (partial) printf "\n* one timed replay of the first %s operations of the trace (phase2, a thousand times slower than the others by design; make compare FULL=1 replays it all)\n", partial
     for (i = 1; i <= nn; i++) printf "\n%s -- %s\n", notes[order[i]], order[i]
-    t = "slab_mix"
-    if (have["phase1_bitmap", t] && have["phase2_slab", t]) {
-        printf "\nThe seed, measured here on slab_mix: phase2_slab %.0fx slower per allocation than phase1_bitmap", cell("phase2_slab", t, "ns_per_alloc") / cell("phase1_bitmap", t, "ns_per_alloc")
-        printf " (%s vs %s sysalloc calls per 1k allocations)", cell("phase2_slab", t, "sysalloc_per_1k_allocs"), cell("phase1_bitmap", t, "sysalloc_per_1k_allocs")
+    # The comparison of the seed, on each of its two workloads that ran (or on the one trace run).
+    ns = split("phase1_pattern slab_mix", S, " ")
+    if (nt == 1) { ns = 1; S[1] = T[1] }
+    for (j = 1; j <= ns; j++) {
+        t = S[j]
+        if (!have["phase1_bitmap", t] || !have["phase2_slab", t]) continue
+        printf "\nThe seed, measured here on %s: phase2_slab %.0fx slower per allocation than phase1_bitmap", t, cell("phase2_slab", t, "ns_per_alloc") / cell("phase1_bitmap", t, "ns_per_alloc")
+        printf " (%s vs %s sysalloc calls per 1k allocations", cell("phase2_slab", t, "sysalloc_per_1k_allocs"), cell("phase1_bitmap", t, "sysalloc_per_1k_allocs")
+        printf "%s)", cell("phase2_slab", t, "ops") < full[t] ? "; phase2 over the first " cell("phase2_slab", t, "ops") " operations only" : ""
         if (have["phase2_1_batched", t]) printf "; phase2_1_batched: %.1f ns per allocation, %s sysalloc calls per 1k", cell("phase2_1_batched", t, "ns_per_alloc"), cell("phase2_1_batched", t, "sysalloc_per_1k_allocs")
         printf "\n"
     }

@@ -4,7 +4,8 @@
  * sysalloc counts tell the corrections apart); bad pointers into slab memory abort; sm_check
  * notices a block written after it was freed.
  *
- * The tests run on every build (make test-switches): what a switch changes, they check with #if.
+ * The tests run on every build (make test-switches): what a switch changes, they test as the
+ * constant it is (switches.h).
  */
 #include "sm.h"
 #include "slab.h"
@@ -61,18 +62,17 @@ Test(phase2_1, sysalloc_calls_grow_with_peak_memory)
     static void *p[N];
     struct sm_stats s;
     for (int i = 0; i < N; i++)
-        p[i] = sm_malloc((size_t) (i * 37) % SLAB_MAX);
+        p[i] = sm_malloc((size_t) (i * 37) % LARGEST_CLASS);
     sm_stats(&s);
-#if BULK_SLABS && BATCH_METADATA
-    cr_assert_leq(s.sysalloc_calls, s.peak_bytes_mapped / ((uint64_t) 64 * 1024),
-                  "%lu sysalloc calls for %lu bytes mapped", (unsigned long) s.sysalloc_calls,
-                  (unsigned long) s.peak_bytes_mapped);
-#elif BATCH_METADATA
-    cr_assert_geq(s.sysalloc_calls, s.peak_bytes_mapped / (SLAB_SIZE + PAGE),
-                  "BULK_SLABS=0 maps every slab on its own");
-#else
-    cr_assert_geq(s.sysalloc_calls, N, "BATCH_METADATA=0 maps a record for every block");
-#endif
+    if (BULK_SLABS && BATCH_METADATA)
+        cr_assert_leq(s.sysalloc_calls, s.peak_bytes_mapped / ((uint64_t) 64 * 1024),
+                      "%lu sysalloc calls for %lu bytes mapped", (unsigned long) s.sysalloc_calls,
+                      (unsigned long) s.peak_bytes_mapped);
+    else if (BATCH_METADATA)
+        cr_assert_geq(s.sysalloc_calls, s.peak_bytes_mapped / (SLAB_BYTES + sysalloc_page_size()),
+                      "BULK_SLABS=0 maps every slab on its own");
+    else
+        cr_assert_geq(s.sysalloc_calls, N, "BATCH_METADATA=0 maps a record for every block");
     cr_assert_eq(s.slab_allocations, N);
     for (int i = 0; i < N; i++)
         sm_free(p[i]);
@@ -86,12 +86,13 @@ Test(phase2_1, first_allocation_maps_one_region_when_lazy)
     sm_stats(&s);
     cr_assert_not_null(p);
     cr_assert_gt(s.init_ns, 0, "the first allocation's cost is recorded");
-#if LAZY_SLABS && BULK_SLABS && BATCH_METADATA
-    cr_assert_eq(s.sysalloc_calls, 1, "a lazy allocator maps one region for its first block");
-    cr_assert_leq(s.bytes_mapped, 8 * SLAB_SIZE + PAGE);
-#elif !LAZY_SLABS
-    cr_assert_geq(s.bytes_mapped, NCLASSES * SLAB_SIZE, "LAZY_SLABS=0 gives every class a slab");
-#endif
+    if (LAZY_SLABS && BULK_SLABS && BATCH_METADATA) {
+        cr_assert_eq(s.sysalloc_calls, 1, "a lazy allocator maps one region for its first block");
+        cr_assert_leq(s.bytes_mapped, 8 * SLAB_BYTES + sysalloc_page_size());
+    } else if (!LAZY_SLABS) {
+        cr_assert_geq(s.bytes_mapped, SIZE_CLASSES * SLAB_BYTES,
+                      "LAZY_SLABS=0 gives every class a slab");
+    }
     sm_free(p);
 }
 
@@ -100,13 +101,13 @@ Test(phase2_1, middle_sizes_go_to_the_pool_when_hybrid)
     void *p = sm_malloc(10000);
     struct sm_stats s;
     sm_stats(&s);
-    cr_assert_eq(s.slab_allocations, 0, "slabs stop at SLAB_MAX");
-#if HYBRID
-    cr_assert_eq(s.pool_allocations, 1);
-    cr_assert_eq(s.large_allocations, 0);
-#else
-    cr_assert_eq(s.large_allocations, 1, "HYBRID=0: a mapping of its own");
-#endif
+    cr_assert_eq(s.slab_allocations, 0, "slabs stop at LARGEST_CLASS");
+    if (HYBRID) {
+        cr_assert_eq(s.pool_allocations, 1);
+        cr_assert_eq(s.large_allocations, 0);
+    } else {
+        cr_assert_eq(s.large_allocations, 1, "HYBRID=0: a mapping of its own");
+    }
     sm_free(p);
 }
 
@@ -118,11 +119,8 @@ static void free_it(void *p)
 Test(phase2_1, pointers_into_unused_slab_memory_abort)
 {
     char *p = sm_malloc(16);
-#if LAZY_SLABS
-    const char *expect = "sm_free(): invalid pointer"; /* never threaded */
-#else
-    const char *expect = "sm_free(): double free"; /* threaded at creation: a free block */
-#endif
+    const char *expect = LAZY_SLABS ? "sm_free(): invalid pointer" /* never threaded */
+                                    : "sm_free(): double free";    /* threaded at creation: free */
     cr_assert(dies_with_abort(free_it, p + (size_t) 16 * 300, expect),
               "a block of the slab never handed out: %s", child_report());
     cr_assert(dies_with_abort(free_it, p + 8, "sm_free(): invalid pointer"), "%s", child_report());
