@@ -54,7 +54,8 @@ mapfile -t marked < <(cd "$src" && grep -rlE --include='*.[ch]' --exclude-dir=bu
 # 2. Nothing given away.
 step "2. no solution text in the copy (${#marked[@]} files with regions)"
 if grep -rnE --include='*.[ch]' '^[[:space:]]*/\* BUILD-IT (begin|stub|end)' "$H" ||
-    grep -rnE --include='*.md' '^<!-- INSTRUCTOR-ONLY (begin|end) -->$' "$H"; then
+    grep -rnE --include='*.md' '^<!-- INSTRUCTOR-ONLY (begin|end) -->$' "$H" ||
+    grep -rnE --exclude-dir=.git '# INSTRUCTOR-ONLY$' "$H"; then
     fail "markers left in the copy (above)"
 fi
 while IFS= read -r pat; do

@@ -32,7 +32,7 @@ while IFS= read -r f; do
     [ -f "$f" ] || continue # deleted in the working tree
     excluded "$f" && continue
     mkdir -p "$out/$(dirname "$f")"
-    if grep -qE '^[[:space:]]*/\* BUILD-IT |^<!-- INSTRUCTOR-ONLY' "$f"; then
+    if grep -qE '^[[:space:]]*/\* BUILD-IT |^<!-- INSTRUCTOR-ONLY|# INSTRUCTOR-ONLY$' "$f"; then
         awk -v stage="$stage" -v file="$f" -f labs/handout/regions.awk "$f" >"$out/$f"
         chmod --reference="$f" "$out/$f"
         regions=$((regions + $(grep -cE '^[[:space:]]*/\* BUILD-IT begin' "$f" || true)))

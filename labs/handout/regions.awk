@@ -14,7 +14,9 @@
 # at the stub line's indentation, under a comment that sends the student to the handout.  A
 # region without a stub line (a helper the student writes as they like) is dropped entirely.
 # In a Markdown file, the lines between a line that is exactly <!-- INSTRUCTOR-ONLY begin --> and
-# one that is exactly <!-- INSTRUCTOR-ONLY end --> are dropped.  Nested, unclosed or mismatched markers stop the run with the file and line.
+# one that is exactly <!-- INSTRUCTOR-ONLY end --> are dropped.  In any other file (a Makefile,
+# a script), a line that ends in "# INSTRUCTOR-ONLY" is dropped.  Nested, unclosed or mismatched
+# markers stop the run with the file and line.
 function fail(msg) {
     printf "%s:%d: %s\n", file, FNR, msg > "/dev/stderr"
     failed = 1
@@ -23,6 +25,7 @@ function fail(msg) {
 BEGIN { c = file ~ /\.[ch]$/; md = file ~ /\.md$/ }
 md && /^<!-- INSTRUCTOR-ONLY begin -->$/ { hide = 1; next }
 md && /^<!-- INSTRUCTOR-ONLY end -->$/   { hide = 0; next }
+!c && !md && /# INSTRUCTOR-ONLY$/ { next }
 hide || !c { if (!hide) print; next }
 /\/\* BUILD-IT begin lab [0-9]+ \*\/$/ {
     if (lab != "") fail("BUILD-IT begin inside the region opened at line " start)
