@@ -179,6 +179,9 @@ lab3() {
     switches=$(make --no-print-directory -s -C phase2_1_batched print-switches)
     builds="phase2_1_batched $(for s in $switches; do
         printf 'phase2_1_batched-no_%s ' "$(echo "$s" | tr '[:upper:]' '[:lower:]')"; done)"
+    for f in size_class slab_h slab_c phase; do
+        has diff_$f.txt '^@@ ' "a diff of phase2 against phase2_1 (step 0)"
+    done
     for b in $builds; do
         has ablation.md "^\\| $b \\| slab_mix \\| [0-9]+ " "the $b row on slab_mix (step 2)"
         has ablation_random.md "^\\| $b \\| random \\| [0-9]+ " "the $b row on random (step 2)"
