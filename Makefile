@@ -5,9 +5,13 @@
 #   make test             the shared suite on every phase, then the repository's other tests
 #   make phase1 test      the suite on one phase (phase0, phase1, phase2, phase2_1); likewise
 #                         bench, callgrind, valgrind, run CMD="..."
-#   make                  builds every phase (build/<phase>/libsm.a, libsm.so)
+#   make                  builds every phase (build/<phase>/libsm.a, libsm.so); installs nothing
 #   make plots | valgrind | callgrind | lint | fuzz | record | labs-check   (see README.md)
-#   make deps             installs the Debian packages the course needs (make test does it too)
+#   make figures          regenerates the measured tables of the Markdown files; make
+#                         figures-check (part of make test) fails when one disagrees with the code
+#   make deps             installs the Debian packages the course needs; make test and make
+#                         compare do it too, and nothing else does (the other targets that
+#                         need a package say which is missing: deps-check)
 #   make format           clang-format over every C file
 #   make clean
 
@@ -26,8 +30,11 @@ PHASES   := $(or $(SELECTED),$(PRESENT))
 # Tests beyond the per-phase suite; the rules.mk fragments below add theirs.
 EXTRA_TESTS :=
 
-.PHONY: all build test test-phases clean deps format $(SHORT_NAMES)
+.PHONY: all build test test-phases clean deps deps-check format FORCE $(SHORT_NAMES)
 all: build
+
+# The C flags, spelled once for every fragment below (the phases' own make includes it too).
+include common/cflags.mk
 
 # `make phase1` alone builds that phase; with another goal it only selects the phase.
 $(SHORT_NAMES): $(if $(filter-out $(SHORT_NAMES),$(MAKECMDGOALS)),,build)
@@ -36,8 +43,18 @@ $(SHORT_NAMES): $(if $(filter-out $(SHORT_NAMES),$(MAKECMDGOALS)),,build)
 deps:
 	@common/scripts/deps.sh
 
-build: deps
+deps-check:
+	@common/scripts/deps.sh --check
+
+build:
 	@for p in $(PHASES); do $(MAKE) --no-print-directory -C $$p || exit 1; done
+
+# A phase's libsm.a, for the rules of the fragments that link it (the driver, the preload
+# shim): the phase's own make knows its sources and decides whether it is stale; make then
+# compares the library's time with what is linked from it, as for any other file.
+$(foreach d,$(PRESENT),build/$(d)/libsm.a): build/%/libsm.a: FORCE
+	@$(MAKE) -s --no-print-directory -C $* all
+FORCE:
 
 # Every phase runs even when an earlier one fails; the target fails if any did.
 test-phases: deps

@@ -57,6 +57,11 @@ static int make_room(struct addr_table *t)
     return 0;
 }
 
+int addr_table_reserve(struct addr_table *t)
+{
+    return make_room(t);
+}
+
 int addr_table_insert(struct addr_table *t, const void *p, uintptr_t a, size_t b)
 {
     if (make_room(t) != 0) return -1;

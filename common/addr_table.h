@@ -42,6 +42,10 @@ struct addr_entry *addr_table_find(const struct addr_table *t, const void *p);
 /* Adds p (not in the table yet) with its two values; -1 when the table cannot grow. */
 int addr_table_insert(struct addr_table *t, const void *p, uintptr_t a, size_t b);
 
+/* Makes sure the next insertion cannot fail, even after a removal (it will not rebuild the
+ * table); -1 when the table cannot grow. */
+int addr_table_reserve(struct addr_table *t);
+
 /* Removes an entry returned by addr_table_find. */
 void addr_table_remove(struct addr_table *t, struct addr_entry *e);
 

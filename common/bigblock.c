@@ -2,51 +2,61 @@
  * bigblock.c - large blocks, a mapping each (see bigblock.h).
  *
  * The blocks are kept in an address table (common/addr_table.h), outside the blocks: for each,
- * its mapping (a) and the mapping's length (b).
+ * its mapping (a, the payload itself) and the mapping's length (b).
  *
  * Invariants, checked by bigblock_check(): the table's own; every entry's mapping is whole
- * pages; its payload is 16-byte aligned and lies inside the mapping.
+ * pages and starts at its payload.
  */
 #include "bigblock.h"
 #include "addr_table.h"
 #include "diag.h"
 #include "sm.h"
-#include "sm_valgrind.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <unistd.h>
+
+/* A block that moves grows by at least 1/GROWTH_DIVISOR of its length: a block grown in small
+ * steps then moves a logarithmic number of times (one system call each), and where sysremap
+ * has to copy, the bytes copied stay a bounded multiple of the final size. */
+#define GROWTH_DIVISOR 4
 
 static struct addr_table blocks = {.map = sysalloc, .unmap = sysfree};
 static uint64_t allocations;
 
 void *bigblock_alloc(size_t size, size_t align)
 {
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
-    size_t slack = align > page ? align - page : 0;
+    size_t page = sysalloc_page_size();
     if (size < SM_ALIGN) size = SM_ALIGN; /* so that even a 0-byte block lies inside its mapping */
-    size_t len = sysalloc_rounded(size + slack);
-    char *base = len ? sysalloc(len) : NULL;
+    size_t len = sysalloc_rounded(size);
+    char *base = !len ? NULL : align > page ? sysalloc_aligned(len, align) : sysalloc(len);
     if (!base) {
         errno = ENOMEM;
         return NULL;
     }
-    char *payload = (char *) (((uintptr_t) base + align - 1) & ~(uintptr_t) (align - 1));
-    if (addr_table_insert(&blocks, payload, (uintptr_t) base, len) != 0) {
+    if (addr_table_insert(&blocks, base, (uintptr_t) base, len) != 0) {
         sysfree(base, len);
         errno = ENOMEM;
         return NULL;
     }
-    if (payload != base)
-        SM_VG_CLOSE(base, (size_t) (payload - base)); /* the alignment gap is nobody's */
     allocations++;
-    return payload;
+    return base;
 }
 
-/* The bytes from p to the end of its entry's mapping. */
-static size_t usable_of(const struct addr_entry *e, const void *p)
+void *bigblock_remap(void *p, size_t size, size_t *usable)
 {
-    return (size_t) ((const char *) e->a + e->b - (const char *) p);
+    if (addr_table_reserve(&blocks) != 0) return NULL; /* first: it may rebuild the table */
+    struct addr_entry *e = addr_table_find(&blocks, p);
+    if (!e || size <= e->b) return NULL;
+    size_t len = e->b, grown = len + len / GROWTH_DIVISOR;
+    size_t want = sysalloc_rounded(size > grown ? size : grown);
+    char *moved = want ? sysremap(p, len, want) : NULL;
+    if (!moved) return NULL;
+    addr_table_remove(&blocks, e);
+    addr_table_insert(&blocks, moved, (uintptr_t) moved, want); /* cannot fail: reserved */
+    *usable = want;
+    return moved;
 }
 
 int bigblock_owns(const void *p)
@@ -57,14 +67,14 @@ int bigblock_owns(const void *p)
 size_t bigblock_usable(const void *p)
 {
     struct addr_entry *e = addr_table_find(&blocks, p);
-    return e ? usable_of(e, p) : 0;
+    return e ? e->b : 0;
 }
 
 size_t bigblock_free(void *p)
 {
     struct addr_entry *e = addr_table_find(&blocks, p);
     if (!e) return 0;
-    size_t usable = usable_of(e, p);
+    size_t usable = e->b;
     sysfree((void *) e->a, e->b);
     addr_table_remove(&blocks, e);
     return usable;
@@ -77,16 +87,35 @@ uint64_t bigblock_allocations(void)
 
 int bigblock_check(void)
 {
-    size_t page = (size_t) sysconf(_SC_PAGESIZE);
+    size_t page = sysalloc_page_size();
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
-        char *payload = addr_entry_ptr(e), *base = (char *) e->a;
         if (e->a % page || e->b % page || e->b == 0)
             return check_failed("bigblock: mapping not whole pages");
-        if (payload < base || payload >= base + e->b || (uintptr_t) payload & 15)
-            return check_failed("bigblock: payload outside its mapping");
+        if (addr_entry_ptr(e) != (void *) e->a)
+            return check_failed("bigblock: payload is not the start of its mapping");
     }
     return addr_table_check(&blocks);
+}
+
+/* A big block: the alignment gap before the payload, then the payload to the mapping's end. */
+static void big_blocks(const struct walk_region *r, struct walk_out *out)
+{
+    uintptr_t payload = (uintptr_t) r->item;
+    walk_block(out, r->addr, payload - r->addr, SM_WALK_UNUSED);
+    walk_block(out, payload, r->addr + r->size - payload, SM_WALK_LIVE);
+}
+
+void bigblock_walk(struct walk_list *list)
+{
+    struct addr_entry *e;
+    for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
+        struct walk_region r = {
+            .addr = e->a, .size = e->b, .what = "big block", .item = addr_entry_ptr(e)};
+        r.blocks = big_blocks;
+        walk_region(list, &r);
+    }
+    walk_meta_region(list, blocks.slots, blocks.cap * sizeof *blocks.slots, "big-block table");
 }
 
 void bigblock_teardown(void)

@@ -4,12 +4,16 @@
  * Every phase sends requests above its own threshold here: a block of 1 MiB gains nothing from
  * a pool or a slab, and a mapping of its own is returned to the OS the moment it is freed.
  *
- * A big block has no header: the payload starts at the mapping (or, for an alignment above
- * the page size, at the first aligned address inside it), and its usable size is the rest of
- * the mapping.  Ownership and sizes live in an address table (common/addr_table.h) outside
+ * A big block has no header: the payload is the mapping (for an alignment above the page size,
+ * sysalloc_aligned trims a larger mapping to an aligned one), and its usable size is the whole
+ * mapping.  Ownership and sizes live in an address table (common/addr_table.h) outside
  * the blocks, so a bad pointer is recognised without reading memory it points to, and
  * a block overflowing its end cannot corrupt the bookkeeping.  Cost: one hash probe per free,
  * one system call per allocation and per free.
+ *
+ * Growing one is cheap: bigblock_remap resizes the mapping with sysremap (mremap on Linux),
+ * which moves page-table entries instead of bytes, and grows it geometrically, so that a block
+ * grown step by step takes a logarithmic number of system calls and no copy.
  */
 #ifndef BIGBLOCK_H
 #define BIGBLOCK_H
@@ -20,6 +24,12 @@
 /* A block of at least size bytes aligned to align (a power of two, at least 16); NULL with
  * errno = ENOMEM when the OS refuses. */
 void *bigblock_alloc(size_t size, size_t align);
+
+/* Grows the live big block at p to hold size bytes (more than its usable size), keeping its
+ * contents, and returns its address (maybe another one; p is then no longer valid) with the new
+ * usable size in *usable.  NULL, with the block untouched, when p is not a big block, size fits
+ * already, or the OS refused. */
+void *bigblock_remap(void *p, size_t size, size_t *usable);
 
 /* Whether p is the start of a live big block. */
 int bigblock_owns(const void *p);
@@ -35,6 +45,11 @@ uint64_t bigblock_allocations(void);
 
 /* Checks the table; 0 when consistent, check_failed(...) otherwise. */
 int bigblock_check(void);
+
+/* Names each big block's mapping (its alignment gap unused, the rest one live block) and the
+ * table's, for the heap walk (common/walk.h). */
+struct walk_list;
+void bigblock_walk(struct walk_list *list);
 
 /* Unmaps every big block and the table. */
 void bigblock_teardown(void);

@@ -24,9 +24,10 @@ SAN_DIR   := $(if $(filter 1,$(SAN)),-san)
 CHECKS_DIR := $(if $(filter 1,$(CHECKS)),-checks)
 BUILD     := $(ROOT)/build/$(PHASE)$(VARIANT)$(CHECKS_DIR)$(SAN_DIR)
 
+include $(COMMON)/cflags.mk
 CC       ?= cc
 OPT      ?= -O2
-CFLAGS   ?= -std=c17 -Wall -Wextra -Werror $(OPT) -g
+CFLAGS   ?= $(C_WARN) $(OPT) -g
 # common/ and the phase's own folder for plain includes ("sm.h", "slab.h"); the root for a part of
 # another phase, named where it is used: #include "phase1_bitmap/pool.h".
 CPPFLAGS += -I$(COMMON) -I$(PHASE_DIR) -I$(ROOT) -D_GNU_SOURCE $(PHASE_CPPFLAGS) \

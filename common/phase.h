@@ -22,8 +22,8 @@ extern const char phase_name[];
  * *usable; or NULL with errno = ENOMEM. */
 void *phase_malloc(size_t size, size_t *usable);
 
-/* The same with the block aligned to align, a power of two above SM_ALIGN and at most
- * SM_MAX_ALIGN. */
+/* The same with the block aligned to align, a power of two above SM_ALIGN (any: the phase
+ * sends what its pools cannot align to bigblock_alloc). */
 void *phase_memalign(size_t align, size_t size, size_t *usable);
 
 /* Takes back a block and returns its usable size.  A pointer the phase did not hand out, or
@@ -37,11 +37,23 @@ size_t phase_usable_size(const void *ptr, const char *func);
  * in *usable when it did; 0, with the block untouched, when it could not. */
 int phase_resize(void *ptr, size_t size, size_t *usable);
 
+/* Moves a live block to hold size bytes without copying it, where the phase can: a big block
+ * (common/bigblock.h) grows by remapping its pages.  Returns the new address, with the new
+ * usable size in *usable and ptr no longer valid; or NULL, with the block untouched, when the
+ * phase cannot (sm_realloc then copies).  Called after phase_resize said no. */
+void *phase_remap(void *ptr, size_t size, size_t *usable);
+
 /* Checks every invariant of the phase; 0 when they hold, check_failed(...) otherwise. */
 int phase_check(void);
 
 /* Fills the phase-specific counters of *out (the second group in struct sm_stats). */
 void phase_stats(struct sm_stats *out);
+
+/* Names every mapping the phase holds, big blocks aside (common/walk.c adds those), in any
+ * order, each with the function that reports its blocks: walk_region(list, ...) of
+ * common/walk.h.  Allocates nothing, changes nothing.  The phase's walk.c. */
+struct walk_list;
+void phase_walk(struct walk_list *list);
 
 /* Returns every mapping of the phase with sysfree and forgets all its state. */
 void phase_teardown(void);

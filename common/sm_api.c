@@ -15,6 +15,7 @@
 #include "phase.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -87,12 +88,33 @@ static void *no_memory(void)
         }                                                                                          \
     } while (0)
 
+/* A block moved by the phase without a copy (phase_remap): memcheck forgets the old address
+ * and registers the new one, the kept bytes as defined (the kernel moved them; memcheck's
+ * record of which of them were ever written is not carried over), the rest as in VG_RESIZED. */
+#define VG_MOVED(old, p, old_known, asked, usable)                                                 \
+    do {                                                                                           \
+        if (sm_vg_running()) {                                                                     \
+            sm_vg_forget(old);                                                                     \
+            VALGRIND_FREELIKE_BLOCK((old), 0);                                                     \
+            size_t usable_ = (usable), known_ = sm_vg_remember((p), (asked), usable_);             \
+            VALGRIND_MALLOCLIKE_BLOCK((p), (old_known), 0, 1);                                     \
+            if (known_ != (old_known)) VALGRIND_RESIZEINPLACE_BLOCK((p), (old_known), known_, 0);  \
+            VALGRIND_MAKE_MEM_NOACCESS((char *) (p) + known_, usable_ - known_);                   \
+        }                                                                                          \
+    } while (0)
+
+/* A block kept (in place or remapped) changed usable size from old to usable. */
+static void count_resize(size_t old, size_t usable)
+{
+    counted.bytes_live += usable - old;
+    if (counted.bytes_live > counted.peak_bytes_live) counted.peak_bytes_live = counted.bytes_live;
+}
+
 static void count_alloc(size_t asked, size_t usable)
 {
     counted.allocations++;
     counted.bytes_requested += asked;
-    counted.bytes_live += usable;
-    if (counted.bytes_live > counted.peak_bytes_live) counted.peak_bytes_live = counted.bytes_live;
+    count_resize(0, usable);
 }
 
 static void count_free(size_t usable)
@@ -143,16 +165,22 @@ void *sm_realloc(void *ptr, size_t size)
     size_t usable;
     if (phase_resize(ptr, size, &usable)) {
         VG_RESIZED(ptr, kept, size, usable);
-        counted.bytes_live += usable - old;
-        if (counted.bytes_live > counted.peak_bytes_live)
-            counted.peak_bytes_live = counted.bytes_live;
+        count_resize(old, usable);
         return ptr;
     }
-    void *moved = phase_malloc(size, &usable);
+    void *moved = phase_remap(ptr, size, &usable);
+    if (moved) {
+        VG_MOVED(ptr, moved, kept, size, usable);
+        count_resize(old, usable);
+        return moved;
+    }
+    moved = phase_malloc(size, &usable);
     if (!moved) return NULL; /* errno is set; ptr stays valid */
     count_alloc(size, usable);
     VG_NEW(moved, size, usable);
-    memcpy(moved, ptr, kept < size ? kept : size);
+    size_t copied = kept < size ? kept : size;
+    memcpy(moved, ptr, copied);
+    counted.realloc_bytes_copied += copied;
     count_free(phase_free(ptr, "sm_realloc"));
     VG_GONE(ptr);
     return moved;
@@ -160,12 +188,12 @@ void *sm_realloc(void *ptr, size_t size)
 
 void *sm_memalign(size_t alignment, size_t size)
 {
-    if (alignment == 0 || (alignment & (alignment - 1)) != 0 || alignment > SM_MAX_ALIGN) {
+    if (alignment == 0 || (alignment & (alignment - 1)) != 0) {
         errno = EINVAL;
         return NULL;
     }
     if (alignment <= SM_ALIGN) return sm_malloc(size);
-    if (size > SM_SIZE_MAX) return no_memory();
+    if (size > SM_SIZE_MAX || alignment > SM_SIZE_MAX) return no_memory();
     size_t usable;
     void *p = phase_memalign(alignment, size, &usable);
     if (p) {
@@ -199,8 +227,15 @@ void sm_stats(struct sm_stats *out)
     sysalloc_counters(&sys);
     out->sysalloc_calls = sys.calls;
     out->sysfree_calls = sys.frees;
+    out->sysremap_calls = sys.remaps;
+    out->realloc_bytes_copied += sys.remap_bytes_copied;
     out->bytes_mapped = sys.mapped;
     out->peak_bytes_mapped = sys.peak_mapped;
+}
+
+int sm_walk(sm_walk_fn fn, void *arg)
+{
+    return walk_run(fn, arg);
 }
 
 const char *sm_name(void)

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
 
@@ -36,8 +37,9 @@ size_t sysalloc_rounded(size_t size)
     return (size + page_size - 1) & ~(page_size - 1);
 }
 
-/* "sysalloc: asked 88 bytes, mapped 4096 at 0x..." */
-static void info_line(const char *call, size_t asked, const char *done, size_t len, void *where)
+/* "sysalloc: asked 88 bytes, mapped 4096 at 0x...", and for a move " (from 0x...)". */
+static void info_line(const char *call, size_t asked, const char *done, size_t len, void *where,
+                      void *from)
 {
     struct diag_line l = {.len = 0};
     diag_str(&l, call);
@@ -49,26 +51,98 @@ static void info_line(const char *call, size_t asked, const char *done, size_t l
     diag_dec(&l, len);
     diag_str(&l, " at ");
     diag_hex(&l, (uintptr_t) where);
+    if (from && from != where) {
+        diag_str(&l, " (from ");
+        diag_hex(&l, (uintptr_t) from);
+        diag_str(&l, ")");
+    }
     diag_emit(&l);
+}
+
+/* Whether the next call may go ahead (failure injection), counting it down. */
+static int may_map(void)
+{
+    if (fail_countdown == 0) return 0;
+    if (fail_countdown > 0) fail_countdown--;
+    return 1;
+}
+
+/* The bytes mapped grew by len: the peak follows. */
+static void count_mapped(size_t len)
+{
+    counters.mapped += len;
+    if (counters.mapped > counters.peak_mapped) counters.peak_mapped = counters.mapped;
+}
+
+static void *map(size_t len)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    return p == MAP_FAILED ? NULL : p;
 }
 
 void *sysalloc(size_t size)
 {
     size_t len = sysalloc_rounded(size);
-    if (len == 0 || fail_countdown == 0) {
+    void *p = len && may_map() ? map(len) : NULL;
+    if (!p) {
         errno = ENOMEM;
         return NULL;
     }
-    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (p == MAP_FAILED) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    if (fail_countdown > 0) fail_countdown--;
     counters.calls++;
-    counters.mapped += len;
-    if (counters.mapped > counters.peak_mapped) counters.peak_mapped = counters.mapped;
-    if (sysalloc_info_mode()) info_line("sysalloc", size, "mapped", len, p);
+    count_mapped(len);
+    if (sysalloc_info_mode()) info_line("sysalloc", size, "mapped", len, p, NULL);
+    return p;
+}
+
+/* The kernel places a mapping at any page, so the aligned part is found inside a larger one. */
+void *sysalloc_aligned(size_t size, size_t align)
+{
+    size_t len = sysalloc_rounded(size), over = len + align - page_size;
+    char *base = len && over > len && may_map() ? map(over) : NULL;
+    if (!base) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    char *p = (char *) (((uintptr_t) base + align - 1) & ~(uintptr_t) (align - 1));
+    size_t lead = (size_t) (p - base), tail = over - lead - len;
+    if (lead) munmap(base, lead);
+    if (tail) munmap(p + len, tail);
+    counters.calls++;
+    count_mapped(len);
+    if (sysalloc_info_mode()) info_line("sysalloc", size, "mapped", len, p, NULL);
+    return p;
+}
+
+/* The mapping [ptr, ptr + old_len) resized to len bytes with its contents, or NULL. */
+static void *move(void *ptr, size_t old_len, size_t len)
+{
+#ifdef MREMAP_MAYMOVE
+    void *p = mremap(ptr, old_len, len, MREMAP_MAYMOVE);
+    return p == MAP_FAILED ? NULL : p;
+#else
+    void *p = map(len);
+    if (p) {
+        size_t kept = old_len < len ? old_len : len;
+        memcpy(p, ptr, kept);
+        counters.remap_bytes_copied += kept;
+        munmap(ptr, old_len);
+    }
+    return p;
+#endif
+}
+
+void *sysremap(void *ptr, size_t old_size, size_t new_size)
+{
+    size_t old_len = sysalloc_rounded(old_size), len = sysalloc_rounded(new_size);
+    void *p = len && may_map() ? move(ptr, old_len, len) : NULL;
+    if (!p) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    counters.remaps++;
+    counters.mapped -= old_len;
+    count_mapped(len);
+    if (sysalloc_info_mode()) info_line("sysremap", new_size, "remapped", len, p, ptr);
     return p;
 }
 
@@ -79,7 +153,7 @@ void sysfree(void *ptr, size_t size)
     if (munmap(ptr, len) != 0) sm_bad_pointer("sysfree", "munmap failed for", ptr);
     counters.frees++;
     counters.mapped -= len;
-    if (sysalloc_info_mode()) info_line("sysfree", size, "unmapped", len, ptr);
+    if (sysalloc_info_mode()) info_line("sysfree", size, "unmapped", len, ptr, NULL);
 }
 
 void sysalloc_counters(struct sysalloc_counters *out)

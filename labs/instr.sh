@@ -14,6 +14,8 @@
 # (build/phase2_1_batched-no_<switch>/, as `make -C phase2_1_batched SWITCH=0` builds it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=common/bench/lib.sh
+. common/bench/lib.sh
 usage() {
     echo "usage: labs/instr.sh phase0|phase1|phase2|phase2_1|glibc|jemalloc|mimalloc|tcmalloc" \
         "[SWITCH=0...] trace.rep..." >&2
@@ -47,20 +49,13 @@ if [ -n "$suffix" ] && [ "$dir" != phase2_1_batched ]; then
     exit 2
 fi
 
-preload=() name=(--name)
+preload=()
 if [ -z "$dir" ]; then
     make -s --no-print-directory build/system/smbench >&2
     bin=build/system/smbench label=$who
     if [ "$who" != glibc ]; then
-        case $who in
-        jemalloc) soname=libjemalloc.so.2 ;;
-        mimalloc) soname=libmimalloc.so.2 ;;
-        *) soname=libtcmalloc_minimal.so.4 ;;
-        esac
-        # The same lookup as common/bench/compare.sh.
-        lib=$(/sbin/ldconfig -p 2>/dev/null | awk -v l="$soname" '$1 == l { print $NF; exit }')
-        [ -n "$lib" ] || { echo "instr.sh: lib$who is not installed (make deps)" >&2; exit 2; }
-        preload=(LD_PRELOAD="$lib") name=(--expect) # a preload that did not take is an error
+        lib=$(bench_preload "$who") || { echo "instr.sh: $who is not installed (make deps)" >&2; exit 2; }
+        preload=("$lib") # checked: a preload that did not take is an error
     fi
 else
     make -s --no-print-directory -C "$dir" "${switches[@]}" >&2
@@ -68,16 +63,13 @@ else
     bin=build/$dir$suffix/smbench label=$dir$suffix
 fi
 
-out=$(mktemp -d)
-trap 'rm -rf "$out"' EXIT
+err=$(mktemp)
+trap 'rm -f "$err"' EXIT
 echo "allocator,trace,instructions_per_op"
 for t in "$@"; do
-    env "${preload[@]}" valgrind --tool=callgrind --callgrind-out-file="$out/cg" \
-        --collect-atstart=no --toggle-collect=replay_trace "$bin" "${name[@]}" "$label" --once "$t" \
-        >"$out/row" 2>"$out/err" ||
-        { cat "$out/err" >&2; echo "instr.sh: $label failed on $t" >&2; exit 1; }
-    ops=$(cut -d, -f3 "$out/row")
-    ir=$(awk '/^summary:/ { print $2 }' "$out/cg")
-    awk -v l="$label" -v t="$(basename "$t" .rep)" -v i="$ir" -v n="$ops" \
-        'BEGIN { printf "%s,%s,%.1f\n", l, t, i / n }'
+    expect=""
+    [ ${#preload[@]} = 1 ] && expect=$label
+    ipo=$(BENCH_ERR=$err bench_callgrind "${preload[@]:--}" "$bin" "$t" "$expect") ||
+        { cat "$err" >&2; echo "instr.sh: $label failed on $t" >&2; exit 1; }
+    echo "$label,$(basename "$t" .rep),$ipo"
 done

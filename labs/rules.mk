@@ -16,7 +16,7 @@ $(LABS:%=%-check):
 labs-list:
 	@labs/run_handouts.sh --list $(LABS)
 
-labs-check: deps
+labs-check: deps-check
 	@labs/run_handouts.sh $(LABS)
 	@failed=""; for l in $(LABS); do labs/check.sh $$l || failed="$$failed $$l"; done; \
 	if [ -n "$$failed" ]; then echo "labs-check FAILED:$$failed"; exit 1; fi

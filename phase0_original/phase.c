@@ -117,6 +117,12 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return 1;
 }
 
+/* A big block grows by remapping its pages (bigblock_remap); a heap block moves by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    return chunk_of(ptr) ? NULL : bigblock_remap(ptr, size, usable);
+}
+
 void phase_stats(struct sm_stats *out)
 {
     out->pool_allocations = pool_allocations;

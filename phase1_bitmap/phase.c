@@ -62,6 +62,12 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return size <= *usable && size > POOL_MAX_REQUEST;
 }
 
+/* A big block grows by remapping its pages (bigblock_remap); a pool block moves by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    return bigblock_remap(ptr, size, usable);
+}
+
 void phase_stats(struct sm_stats *out)
 {
     out->pool_allocations = pool_allocation_count();

@@ -26,6 +26,7 @@
 #include "not_written.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 #include <string.h>
@@ -387,6 +388,41 @@ struct pool_bits pool_bits_of(const void *p)
     size_t i;
     struct pool *pool = block_at(p, "pool_bits_of", &i);
     return (struct pool_bits){.used = pool->used, .start = pool->start, .granule = i};
+}
+
+/* ---- The heap walk (pool.h).  Reads the bitmaps, never a granule: O(pools x 1024 words). */
+
+static void pool_blocks(const struct walk_region *r, struct walk_out *out)
+{
+    const struct pool *pool = r->item;
+    uintptr_t granules = (uintptr_t) granules_of(pool);
+    walk_block(out, r->addr, sizeof *pool, SM_WALK_META);
+    walk_block(out, r->addr + sizeof *pool, POOL_META - sizeof *pool, SM_WALK_UNUSED);
+    for (size_t i = 0; i < POOL_GRANULES && !out->stop;) {
+        size_t end;
+        if (bitmap_get(pool->start, i)) {
+            end = bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1);
+            walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_LIVE);
+        } else {
+            end = bitmap_next_one(pool->used, POOL_GRANULES, i);
+            walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_FREE);
+        }
+        i = end;
+    }
+}
+
+void pool_walk(struct walk_list *list)
+{
+    for (size_t k = 0; k < npools; k++) {
+        struct walk_region r = {.addr = (uintptr_t) pools[k],
+                                .size = sysalloc_rounded(POOL_MAP),
+                                .what = "pool",
+                                .item = pools[k],
+                                .blocks = pool_blocks};
+        walk_region(list, &r);
+    }
+    if (pools != first_pools)
+        walk_meta_region(list, pools, pools_capacity * sizeof *pools, "pool table");
 }
 
 uint64_t pool_allocation_count(void)

@@ -80,6 +80,12 @@ struct pool_bits pool_bits_of(const void *p);
 /* Blocks handed out by pool_alloc and pool_memalign since the start (or the last teardown). */
 uint64_t pool_allocation_count(void);
 
+/* Names every pool and the pool table, when it is a mapping, for the heap walk
+ * (common/walk.h): a pool's header META, the padding to its granules UNUSED, then its granules
+ * as LIVE blocks and FREE runs. */
+struct walk_list;
+void pool_walk(struct walk_list *list);
+
 /* Returns every pool to sysfree and forgets all state. */
 void pool_teardown(void);
 

@@ -140,6 +140,13 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return size <= *usable;
 }
 
+/* A big block grows by remapping its pages (bigblock_remap); slab and pool blocks move by a
+ * copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    return bigblock_remap(ptr, size, usable);
+}
+
 void phase_stats(struct sm_stats *out)
 {
     out->slab_allocations = slab_allocations;

@@ -4,6 +4,7 @@
 #include "record.h"
 #include "region.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 #include <errno.h>
 
@@ -40,6 +41,11 @@ void record_unmap(SM_AllocationEnhanced **slot)
 {
     meta_release(*slot);
     *slot = NULL;
+}
+
+void record_array_walk(struct walk_list *list, SM_AllocationEnhanced **records)
+{
+    walk_meta_region(list, records, RECORDS_BYTES, "record array");
 }
 
 void record_unmap_all(void)

@@ -25,6 +25,9 @@ void record_array_unmap(SM_AllocationEnhanced **records);
 int record_map(SM_AllocationEnhanced **slot, void *b, size_t usable, int size_class);
 void record_unmap(SM_AllocationEnhanced **slot);
 void record_unmap_all(void);
+struct walk_list;
+/* Names a slab's record array (NULL: none) for the heap walk (common/walk.h). */
+void record_array_walk(struct walk_list *list, SM_AllocationEnhanced **records);
 
 /* A new slab's record array in *records (NULL when BATCH_METADATA).  0, or -1 (ENOMEM). */
 static inline int record_array_new(SM_AllocationEnhanced ***records)

@@ -117,6 +117,12 @@ void *region_carve(char **slab)
     return desc;
 }
 
+const void *region_table(size_t *bytes)
+{
+    *bytes = table_cap * sizeof *regions;
+    return regions != first_table ? regions : NULL;
+}
+
 int regions_check(void)
 {
     for (size_t i = 0; i < nregions; i++) {

@@ -83,6 +83,7 @@ const struct region_span *span_search(uintptr_t a);
 void *region_carve(char **slab);
 
 int regions_check(void);
+const void *region_table(size_t *bytes); /* the span table's mapping, NULL while static */
 void regions_teardown(void);
 
 #endif

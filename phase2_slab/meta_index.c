@@ -83,6 +83,12 @@ void meta_index_remove(const void *p)
     dead++;
 }
 
+const void *meta_index_table(size_t *bytes)
+{
+    *bytes = cap * sizeof *table;
+    return table;
+}
+
 int meta_index_check(void)
 {
     size_t live = 0, tombs = 0;

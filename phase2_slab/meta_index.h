@@ -30,6 +30,9 @@ SM_AllocationEnhanced *meta_index_find(const void *p);
 void meta_index_remove(const void *p);
 
 int meta_index_check(void);
+
+/* The table's mapping and the bytes asked for it (NULL before the first reserve), for the walk. */
+const void *meta_index_table(size_t *bytes);
 void meta_index_teardown(void);
 
 #endif

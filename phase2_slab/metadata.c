@@ -6,6 +6,7 @@
 #include "diag.h"
 #include "not_written.h"
 #include "sysalloc.h"
+#include "walk.h"
 
 static SM_AllocationEnhanced *live; /* newest first */
 static uint64_t live_count;
@@ -61,6 +62,12 @@ int meta_check(void)
     }
     if (n != live_count) return check_failed("metadata: live list shorter than the live count");
     return 0;
+}
+
+void meta_walk(struct walk_list *list)
+{
+    for (SM_AllocationEnhanced *m = live; m; m = m->next)
+        walk_meta_region(list, m, sizeof *m, "SM_AllocationEnhanced");
 }
 
 void meta_teardown(void)

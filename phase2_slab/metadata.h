@@ -56,6 +56,11 @@ uint64_t meta_live_count(void);
 /* Checks the list invariants above; 0 when they hold, check_failed(...) otherwise. */
 int meta_check(void);
 
+/* Names each live record's mapping (a page: the record META, the rest UNUSED) for the heap
+ * walk (common/walk.h). */
+struct walk_list;
+void meta_walk(struct walk_list *list);
+
 /* Releases every live record. */
 void meta_teardown(void);
 

@@ -164,6 +164,22 @@ int phase_resize(void *ptr, size_t size, size_t *usable)
     return done;
 }
 
+/* A big block grows by remapping its pages (bigblock_remap), and its record follows it to the
+ * new address; slab and pool objects move by a copy. */
+void *phase_remap(void *ptr, size_t size, size_t *usable)
+{
+    SM_AllocationEnhanced *m = record_of(ptr, "sm_realloc");
+    if (m->source != FROM_BIG || meta_index_reserve() != 0) return NULL;
+    void *p = bigblock_remap(ptr, size, usable);
+    if (!p) return NULL;
+    meta_index_remove(ptr);
+    m->block_key = ~(uintptr_t) p;
+    m->usable = *usable;
+    m->size = size;
+    meta_index_put(m);
+    return p;
+}
+
 void phase_stats(struct sm_stats *out)
 {
     uint64_t hits = 0, misses = 0;

@@ -80,6 +80,9 @@ int slab_is_carved_object(const struct slab *s, const void *p);
 
 int slab_check(void);
 
+/* The directory's mapping and the bytes asked for it (NULL before start-up), for the walk. */
+const void *slab_directory(size_t *bytes);
+
 /* Unmaps every slab, descriptor, cache and the directory. */
 void slab_teardown(void);
 

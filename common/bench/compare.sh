@@ -24,7 +24,7 @@ quick=0 trace="" with_system=0 phases_only=0 phases=()
 while [ $# -gt 0 ]; do
     case $1 in
     --quick) quick=1 ;;
-    --trace) trace=$2; shift ;;
+    --trace) trace=$2; shift ;; # a .rep file or a directory of them
     --with-system) with_system=1 ;;
     --phases-only) phases_only=1 ;;
     *) phases+=("$1") ;;
@@ -88,13 +88,17 @@ why_failed() {
     fi
 }
 
-name_of() { basename "$1" .rep | sed 's/\..*//'; }
+name_of() { basename "$1" .rep; }
 
 traces=()
-if [ -n "$trace" ]; then
+if [ -d "$trace" ]; then
+    # A directory of traces (a CS:APP set): each .rep in it is a column of the table.
+    for t in "$trace"/*.rep; do [ -e "$t" ] && traces+=("$t"); done
+    [ ${#traces[@]} -gt 0 ] || { echo "compare: no .rep file in $trace" >&2; exit 1; }
+elif [ -n "$trace" ]; then
     traces=("$trace")
 else
-    standard="phase1_pattern slab_mix binary coalescing random realloc-heavy scale_1e3 scale_1e4 scale_1e5"
+    standard="phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth scale_1e3 scale_1e4 scale_1e5"
     for t in $standard; do traces+=("common/traces/$t.rep"); done
     [ $quick = 0 ] && traces+=("build/traces/scale_1e6.rep")
     # Any other trace dropped into common/traces/ (make record, a CS:APP trace) runs too.
@@ -179,7 +183,9 @@ callgrind_cells() {
                 continue
             fi
             printf '[callgrind] %s on %s ... ' "$label" "$tn"
-            if ipo=$(BENCH_ERR=$tmp/cell.err bench_callgrind "$pre" "$bin" --once "$t"); then
+            expect=""
+            [ "$pre" != - ] && expect=$label
+            if ipo=$(BENCH_ERR=$tmp/cell.err bench_callgrind "$pre" "$bin" "$t" "$expect"); then
                 echo "$label,$tn,$ipo" >>"$tmp/callgrind.csv"
                 echo "$ipo instructions/op"
             else
@@ -266,5 +272,7 @@ if [ "$mode" = compare ]; then
       echo "make compare$([ $quick = 1 ] && echo " QUICK=1") on $(nproc) cores ($cpu_model)," \
           "load average $load0 at the start, in $((end - start)) s"; } >"$out/run.txt"
     echo "== CSVs: $out/compare.csv scaling.csv${cg_made:+ callgrind.csv}${abl_made:+ ablation.csv}"
+    [ $quick = 1 ] && echo "== QUICK=1: no callgrind and no ablation, so figures 1-4 only" \
+        "(make compare adds instructions per operation and figures 5 and 6)"
 fi
 [ $failed = 0 ] || { cp "$log" build/bench/errors.log; echo "== failures: build/bench/errors.log"; exit 1; }

@@ -114,6 +114,10 @@ while read -r alloc tn kind; do
         [[ $built == *" $alloc "* ]] || { build "$alloc"; built+="$alloc "; }
         bin=build/$d/smbench pre=- name=(--name "$alloc")
     else
+        case $alloc in
+        glibc | jemalloc | mimalloc | tcmalloc) ;;
+        *) echo "figures: unknown allocator $alloc (common/bench/figures.sh lists them)" >&2; exit 1 ;;
+        esac
         [[ $built == *" system "* ]] || { make -s --no-print-directory build/system/smbench >&2; built+="system "; }
         bin=build/system/smbench pre=- name=(--expect "$alloc")
         if [ "$alloc" != glibc ]; then
@@ -128,7 +132,9 @@ while read -r alloc tn kind; do
         env -u LD_PRELOAD "$bin" --header "${name[@]}" --once "$t" >"$out.tmp"
     else
         echo "figures: callgrind, $alloc on $tn" >&2
-        BENCH_ERR=$out.err bench_callgrind "$pre" "$bin" "${name[@]}" --once "$t" >"$out.tmp" ||
+        expect=""
+        [ "$pre" != - ] && expect=$alloc
+        BENCH_ERR=$out.err bench_callgrind "$pre" "$bin" "$t" "$expect" >"$out.tmp" ||
             { echo "figures: callgrind failed for $alloc on $tn (see $out.err)" >&2; exit 1; }
     fi
     mv "$out.tmp" "$out"

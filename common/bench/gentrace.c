@@ -18,6 +18,10 @@
  *                   (only an allocator that coalesces reuses the memory);
  *   random          sizes 1 to 16 KiB, a few above 64 KiB, allocated and freed at random;
  *   realloc-heavy   40 buffers grown by realloc, small blocks allocated between them;
+ *   realloc-growth  two buffers each grown by 4 KiB steps to 8 MiB, as a program reading its
+ *                   input into one growing buffer does (a shell's command substitution), a
+ *                   few small blocks allocated between the steps: a large realloc must not
+ *                   copy the whole block each time;
  *   scale           the scaling series: random allocations and frees of 8 to 4096 bytes with
  *                   up to OPS/20 blocks live, exactly OPS operations (default 10,000).
  */
@@ -201,6 +205,18 @@ static void realloc_heavy(struct gen *g)
     free_all(g);
 }
 
+static void realloc_growth(struct gen *g)
+{
+    enum { STEP = 4096, FINAL = 8 << 20 };
+    uint32_t a = alloc(g, STEP), b = alloc(g, STEP);
+    for (uint32_t size = 2 * STEP; size <= FINAL; size += STEP) {
+        resize(g, a, size);
+        resize(g, b, size);
+        if (rnd(g, 8) == 0) alloc(g, 16 + (uint32_t) rnd(g, 112));
+    }
+    free_all(g);
+}
+
 static void scale(struct gen *g, size_t ops)
 {
     size_t cap = ops / 20 > 50 ? ops / 20 : 50;
@@ -217,7 +233,7 @@ int main(int argc, char **argv)
 {
     if (argc < 2 || argc > 4) {
         fprintf(stderr, "usage: gentrace phase1_pattern|slab_mix|binary|coalescing|random|"
-                        "realloc-heavy|scale [OPS] [SEED]\n");
+                        "realloc-heavy|realloc-growth|scale [OPS] [SEED]\n");
         return 1;
     }
     const char *p = argv[1];
@@ -236,6 +252,8 @@ int main(int argc, char **argv)
         random_pattern(&g);
     else if (!strcmp(p, "realloc-heavy"))
         realloc_heavy(&g);
+    else if (!strcmp(p, "realloc-growth"))
+        realloc_growth(&g);
     else if (!strcmp(p, "scale") && ops >= 2)
         scale(&g, ops);
     else {

@@ -2,11 +2,14 @@
 #
 #   make compare [QUICK=1]     every phase present and glibc, jemalloc, mimalloc, tcmalloc on
 #                              the standard traces: checked, then timed; the table, the CSVs in
-#                              plots/data/, then `make plots` when the plots fragment has it.
-#                              QUICK=1 leaves out scale_1e5/1e6, callgrind and the ablation;
-#                              FULL=1 also runs the capped cells (phases 0-2 at 10^6, minutes)
+#                              plots/data/, then the plots.  Installs what is missing (deps) and
+#                              builds quietly (the log: build/bench/build.log), so that its
+#                              output is the benchmark's alone.  QUICK=1 leaves out scale_1e6,
+#                              callgrind and the ablation (and figures 5 and 6); FULL=1 also runs
+#                              the capped cells and phase2 uncapped (minutes)
 #   make phase2 bench          one phase (or several) on the standard traces, table only
-#   make phase2 bench TRACE=f.rep   the same on any .rep trace
+#   make phase2 bench TRACE=f.rep   the same on any .rep trace, or on every .rep of a directory
+#   make compare TRACES=dir    every allocator on a directory of traces (a CS:APP set) instead
 #   make callgrind             instructions per operation (valgrind's callgrind), deterministic,
 #                              every allocator: plots/data/callgrind.csv
 #   make phase2 callgrind      the same for one phase (build/bench/callgrind.csv); TRACE= as above
@@ -21,12 +24,12 @@
 
 BENCH_SRC   := common/bench
 BENCH_BUILD := build/bench
-BENCH_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Icommon -I$(BENCH_SRC)
+BENCH_CFLAGS := $(C_FLAGS) -Icommon -I$(BENCH_SRC)
 BENCH_OBJS  := $(addprefix $(BENCH_BUILD)/obj/,smbench.o trace.o verify.o replay.o)
 BENCH_BINS  := $(foreach p,$(PHASES),build/$(p)/smbench) build/system/smbench
 
 # The shipped traces, and the 10^6 point of the scaling series, generated here (12 MB).
-TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy \
+TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth \
                scale_1e3 scale_1e4 scale_1e5
 BIG_TRACE   := build/traces/scale_1e6.rep
 
@@ -48,7 +51,8 @@ build/system/smbench: $(BENCH_OBJS) $(BENCH_BUILD)/obj/system_adapter.o
 	@mkdir -p $(@D)
 	$(CC) -o $@ $^ -ldl
 
-# Any build folder holding a libsm.a: a phase, or a phase2_1 variant of the ablation.
+# Any build folder holding a libsm.a: a phase (its rule is in the top Makefile), or a variant
+# built before by the phase's make (the ablation's phase2_1 builds with a switch off).
 build/%/smbench: build/%/libsm.a $(BENCH_OBJS)
 	$(CC) -o $@ $(BENCH_OBJS) $<
 
@@ -57,7 +61,7 @@ $(BIG_TRACE): $(BENCH_BUILD)/gentrace
 	$(BENCH_BUILD)/gentrace scale 1000000 > $@.tmp && mv $@.tmp $@
 
 traces: $(BENCH_BUILD)/gentrace
-	@set -e; for t in phase1_pattern slab_mix binary coalescing random realloc-heavy; do \
+	@set -e; for t in phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth; do \
 	    $(BENCH_BUILD)/gentrace $$t > common/traces/$$t.rep; done; \
 	for n in 3 4 5; do \
 	    $(BENCH_BUILD)/gentrace scale $$(printf '1%0*d' $$n 0) > common/traces/scale_1e$$n.rep; \
@@ -67,16 +71,30 @@ traces: $(BENCH_BUILD)/gentrace
 bench-bins: build
 	@$(MAKE) --no-print-directory $(BENCH_BINS) $(BIG_TRACE)
 
-compare: bench-bins
-	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(PHASES)
-	@if $(MAKE) -n plots >/dev/null 2>&1; then $(MAKE) --no-print-directory plots; \
-	else echo "compare: no plots target yet (plots/rules.mk): CSVs are in plots/data/"; fi
+# The figures a QUICK run has no data for (callgrind.csv, ablation.csv) are not drawn.
+QUICK_PLOTS := $(filter-out %/fig5_instructions.gp %/fig6_ablation.gp,$(wildcard plots/fig*.gp))
 
-bench: bench-bins
-	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),,--with-system) $(PHASES)
+# The phases and the drivers, built with their output in build/bench/build.log (shown when the
+# build fails), so that what compare, bench and callgrind print is the benchmark's alone.
+define quiet_build
+	@mkdir -p $(BENCH_BUILD)
+	@echo "== building the phases and the driver (log: $(BENCH_BUILD)/build.log)"
+	@$(MAKE) --no-print-directory bench-bins >$(BENCH_BUILD)/build.log 2>&1 || \
+	    { cat $(BENCH_BUILD)/build.log; echo "$@: the build failed (above)"; exit 1; }
+endef
 
-callgrind: bench-bins
-	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace $(TRACE)) $(if $(SELECTED),--phases-only) $(PHASES)
+compare: deps
+	$(quiet_build)
+	@$(BENCH_SRC)/compare.sh compare $(if $(QUICK),--quick) $(if $(TRACES),--trace "$(TRACES)") $(PHASES)
+	@$(MAKE) --no-print-directory plots $(if $(QUICK),PLOTS="$(QUICK_PLOTS)")
+
+bench:
+	$(quiet_build)
+	@$(BENCH_SRC)/compare.sh bench $(if $(TRACE),--trace "$(TRACE)") $(if $(SELECTED),,--with-system) $(PHASES)
+
+callgrind: deps-check
+	$(quiet_build)
+	@$(BENCH_SRC)/compare.sh callgrind $(if $(TRACE),--trace "$(TRACE)") $(if $(SELECTED),--phases-only) $(PHASES)
 
 figures: bench-bins
 	@$(BENCH_SRC)/figures.sh write
@@ -101,8 +119,7 @@ $(BENCH_BUILD)/test_bench: $(BENCH_TEST_OBJS)
 $(BENCH_BUILD)/smbench_broken: $(BENCH_OBJS) $(BENCH_BUILD)/obj/tests/broken_adapter.o
 	$(CC) -o $@ $^
 
-bench-test: deps
-	@$(MAKE) --no-print-directory -C phase0_original
+bench-test: deps-check
 	@$(MAKE) --no-print-directory $(BENCH_BUILD)/test_bench build/phase0_original/smbench \
 	    build/system/smbench $(BENCH_BUILD)/gentrace $(BENCH_BUILD)/smbench_broken
 	@echo "==== bench-test: trace reader, check pass, strace cross-check, driver smoke run"

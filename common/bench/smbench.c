@@ -2,7 +2,7 @@
  * smbench.c - the benchmark driver: one program, linked against each phase's libsm.a
  * (build/<phase>/smbench) or the system allocator adapter (build/system/smbench).
  *
- *   smbench [options] trace.rep...
+ *   smbench [options] trace.rep|directory...
  *     --runs N      timed runs per trace (default 5, the median is reported); 1 for an
  *                   allocator too slow for a median (phase2): the replay from empty is the
  *                   one timed, and min = median = max
@@ -24,6 +24,10 @@
  *      trace leaves live are freed between runs, outside the timing.
  * With SM_INFO=1 every sysalloc call prints a line, which costs far more than the call: the
  * driver still runs but every row's mode column says "INFO MODE" instead of "silent".
+ * A directory stands for its .rep files, in name order (a CS:APP trace set, for example).
+ * What the reader accepted leniently (CMU's "f -1", lines past the header's count) is one
+ * warning per trace on stderr; a trace of 0 operations has nothing to time: its row leaves the
+ * time columns empty.
  * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed.
  */
 #include "replay.h"
@@ -31,11 +35,14 @@
 #include "trace.h"
 #include "verify.h"
 
+#include <dirent.h>
+#include <errno.h>
 #include <malloc.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 
 /* Defined only in system_adapter.c and in libsm.a's sysalloc.c respectively. */
@@ -162,10 +169,13 @@ static void print_row(const struct trace *t, const char *who, const struct resul
     double ops = t->num_ops ? (double) t->num_ops : 1, allocs = t->allocs ? (double) t->allocs : 1;
     const struct sm_stats *s = &r->cold;
 
-    printf("%s,%s,%zu,%llu,%.2f,%.2f,%.2f,%.2f,%.1f,%.0f,", who, t->name, t->num_ops,
-           (unsigned long long) t->allocs, r->median_ns / ops, r->min_ns / ops, r->max_ns / ops,
-           r->median_ns / allocs, r->median_ns / 1e3,
-           r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
+    printf("%s,%s,%zu,%llu,", who, t->name, t->num_ops, (unsigned long long) t->allocs);
+    if (t->num_ops == 0)
+        printf(",,,,,,");
+    else
+        printf("%.2f,%.2f,%.2f,%.2f,%.1f,%.0f,", r->median_ns / ops, r->min_ns / ops,
+               r->max_ns / ops, r->median_ns / allocs, r->median_ns / 1e3,
+               r->median_ns ? ops * 1e9 / (double) r->median_ns : 0.0);
     if (is_system)
         printf(",,,%llu,,,,,,,", (unsigned long long) t->peak_live_bytes);
     else {
@@ -213,6 +223,8 @@ static int run_trace(const char *path, const struct options *o)
         fprintf(stderr, "smbench: %s\n", err);
         return 2;
     }
+    if (t.warning[0]) fprintf(stderr, "smbench: warning: %s\n", t.warning);
+    if (t.num_ops == 0) fprintf(stderr, "smbench: %s: 0 operations, nothing to time\n", path);
     if (o->max_ops && trace_prefix(&t, o->max_ops) != 0) {
         fprintf(stderr, "smbench: out of memory\n");
         trace_free(&t);
@@ -234,10 +246,49 @@ static int run_trace(const char *path, const struct options *o)
     return rc;
 }
 
+static int has_rep_suffix(const struct dirent *e)
+{
+    size_t n = strlen(e->d_name);
+    return n > 4 && !strcmp(e->d_name + n - 4, ".rep");
+}
+
+/* A trace, or every .rep file of a directory in name order. */
+static int run_path(const char *path, const struct options *o)
+{
+    struct stat st;
+    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode)) return run_trace(path, o);
+    struct dirent **names;
+    int n = scandir(path, &names, has_rep_suffix, alphasort), rc = 0;
+    if (n < 0) {
+        fprintf(stderr, "smbench: %s: cannot read the directory: %s\n", path, strerror(errno));
+        return 2;
+    }
+    if (n == 0) fprintf(stderr, "smbench: %s: no .rep file in this directory\n", path);
+    for (int i = 0; i < n; i++) {
+        char full[4096];
+        snprintf(full, sizeof full, "%s/%s", path, names[i]->d_name);
+        if (rc == 0) rc = run_trace(full, o);
+        free(names[i]);
+    }
+    free(names);
+    return n == 0 ? 2 : rc;
+}
+
+/* --runs: 1, or a whole number from 5 to RUNS_MAX; -1 for anything else. */
+#define RUNS_MAX 100000
+static int parse_runs(const char *s)
+{
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno || end == s || *end || (v != 1 && v < 5) || v > RUNS_MAX) return -1;
+    return (int) v;
+}
+
 static int usage(void)
 {
     fprintf(stderr, "usage: smbench [--runs N] [--max-ops N] [--once] [--name NAME] "
-                    "[--expect NAME] [--header] trace.rep...\n");
+                    "[--expect NAME] [--header] trace.rep|directory...\n");
     return 1;
 }
 
@@ -251,7 +302,7 @@ int main(int argc, char **argv)
         else if (!strcmp(argv[i], "--header"))
             o.header = 1;
         else if (i + 1 < argc && !strcmp(argv[i], "--runs"))
-            o.runs = atoi(argv[++i]);
+            o.runs = parse_runs(argv[++i]);
         else if (i + 1 < argc && !strcmp(argv[i], "--max-ops"))
             o.max_ops = strtoul(argv[++i], NULL, 10);
         else if (i + 1 < argc && !strcmp(argv[i], "--name"))
@@ -261,9 +312,11 @@ int main(int argc, char **argv)
         else
             return usage();
     }
-    if (o.runs != 1 && o.runs < 5) {
+    if (o.runs < 0) {
         fprintf(stderr,
-                "smbench: --runs must be 1 or at least 5 (a median of fewer means little)\n");
+                "smbench: --runs takes 1, or a whole number from 5 (a median of fewer "
+                "means little) to %d\n",
+                RUNS_MAX);
         return 1;
     }
     if (o.expect && strcmp(o.expect, sm_name()) != 0) {
@@ -277,7 +330,7 @@ int main(int argc, char **argv)
     if (o.header) printf("%s\n", csv_header);
     if (i == argc && !o.header) return usage();
     for (; i < argc; i++) {
-        int rc = run_trace(argv[i], &o);
+        int rc = run_path(argv[i], &o);
         if (rc != 0) return rc;
     }
     return 0;

@@ -16,6 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+/* The bytes checked before the end of a block that realloc resized in place. */
+#define IN_PLACE_WINDOW 4096
+
 struct live_block {
     uintptr_t lo, hi;
     uint64_t seed; /* the pattern its payload holds */
@@ -64,24 +67,32 @@ static unsigned char pattern_byte(uint64_t seed, uint64_t i)
     return (unsigned char) (x >> 56);
 }
 
-static void fill(struct live_block *b)
+/* Writes b's pattern into its bytes from `from` on. */
+static void fill(struct live_block *b, uint64_t from)
 {
     unsigned char *p = (unsigned char *) b->lo;
-    for (uint64_t i = 0; i < b->size; i++)
+    for (uint64_t i = from; i < b->size; i++)
         p[i] = pattern_byte(b->seed, i);
 }
 
-/* The first of the first n bytes of b that lost its pattern, or n. */
-static uint64_t first_damaged(const struct live_block *b, uint64_t n)
+/* The first of the bytes [from, n) of b that lost its pattern, or n. */
+static uint64_t damaged_from(const struct live_block *b, uint64_t from, uint64_t n)
 {
     const unsigned char *p = (const unsigned char *) b->lo;
-    for (uint64_t i = 0; i < n; i++)
+    for (uint64_t i = from; i < n; i++)
         if (p[i] != pattern_byte(b->seed, i)) return i;
     return n;
 }
 
-/* Takes in the block p of size bytes, just returned for id. */
-static int admit(struct verifier *v, uint32_t id, void *p, uint64_t size)
+static uint64_t first_damaged(const struct live_block *b, uint64_t n)
+{
+    return damaged_from(b, 0, n);
+}
+
+/* Takes in the block p of size bytes, just returned for id, with the pattern of seed, whose
+ * first `kept` bytes are in place already. */
+static int admit_kept(struct verifier *v, uint32_t id, void *p, uint64_t size, uint64_t seed,
+                      uint64_t kept)
 {
     if (!p) return fail(v, "the allocator returned NULL");
     if ((uintptr_t) p % SM_ALIGN)
@@ -91,7 +102,7 @@ static int admit(struct verifier *v, uint32_t id, void *p, uint64_t size)
     struct live_block *b = &v->blocks[id];
     *b = (struct live_block){.lo = (uintptr_t) p,
                              .hi = (uintptr_t) p + (size ? size : 1),
-                             .seed = v->op,
+                             .seed = seed,
                              .size = size,
                              .live = 1};
     struct live_block **found = tsearch(b, &v->tree, by_interval);
@@ -100,8 +111,14 @@ static int admit(struct verifier *v, uint32_t id, void *p, uint64_t size)
         return fail(v, "block [%p, +%llu) overlaps the live block [%p, +%llu) of id %td", p,
                     (unsigned long long) size, (void *) (*found)->lo,
                     (unsigned long long) (*found)->size, *found - v->blocks);
-    fill(b);
+    fill(b, kept);
     return 0;
+}
+
+/* Takes in the block p of size bytes, just returned for id, with a new pattern. */
+static int admit(struct verifier *v, uint32_t id, void *p, uint64_t size)
+{
+    return admit_kept(v, id, p, size, (uint64_t) v->op, 0);
 }
 
 /* Checks the payload of id's live block (its first n bytes) and takes it out of the tree. */
@@ -122,22 +139,33 @@ static int verify_op(struct verifier *v, const struct op *o)
     struct live_block *b = &v->blocks[o->id];
     if (o->kind == OP_ALLOC) return admit(v, o->id, v->a->malloc(o->size), o->size);
     if (o->kind == OP_FREE) {
+        if (o->id == v->t->null_id) { /* "f -1": free(NULL), which must do nothing */
+            v->a->free(NULL);
+            return 0;
+        }
         if (release(v, o->id, b->size) != 0) return -1;
         v->a->free((void *) b->lo);
         return 0;
     }
     if (!b->live) return admit(v, o->id, v->a->realloc(NULL, o->size), o->size);
+    /* The kept bytes keep their pattern and only the new ones are written, so that growing a
+     * block step by step costs the checker no more than the allocator.  A block that moved is
+     * checked whole (the allocator copied it); one resized in place, near its end (where the
+     * allocator wrote, if anywhere); every byte is checked again when the block is freed. */
     struct live_block old = *b;
     uint64_t kept = old.size < o->size ? old.size : o->size;
-    if (release(v, o->id, old.size) != 0) return -1;
+    tdelete(b, &v->tree, by_interval);
+    b->live = 0;
     void *p = v->a->realloc((void *) old.lo, o->size);
     if (!p) return fail(v, "realloc returned NULL");
     struct live_block moved = old;
     moved.lo = (uintptr_t) p;
-    if (first_damaged(&moved, kept) != kept)
+    uint64_t from = p == (void *) old.lo && kept > IN_PLACE_WINDOW ? kept - IN_PLACE_WINDOW : 0;
+    uint64_t bad = damaged_from(&moved, from, kept);
+    if (bad != kept)
         return fail(v, "realloc from %p to %p lost the data (byte %llu differs)", (void *) old.lo,
-                    p, (unsigned long long) first_damaged(&moved, kept));
-    return admit(v, o->id, p, o->size);
+                    p, (unsigned long long) bad);
+    return admit_kept(v, o->id, p, o->size, old.seed, kept);
 }
 
 static void free_tree_node(void *node)

@@ -18,11 +18,12 @@ FUZZ_SRC      := common/fuzz
 FUZZ_CC       := clang
 FUZZ_SAN      := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # No -Werror here: a warning only clang gives must not stop the fuzzer; `make lint` reports it.
-FUZZ_CFLAGS   := -std=c17 -Wall -Wextra -O1 -g $(FUZZ_SAN)
+FUZZ_CFLAGS   := $(filter-out -Werror,$(C_WARN)) -O1 -g $(FUZZ_SAN)
 # The interpreter gets neither coverage counters nor ASan: the feedback that matters is the
 # allocator's, ASan cannot see inside mmap'ed blocks anyway, and instrumenting its pattern loops
 # made every input 10x slower.
-FUZZ_HARNESS_CFLAGS := -std=c17 -Wall -Wextra -O2 -g -fsanitize=undefined -fno-sanitize-recover=all
+FUZZ_HARNESS_CFLAGS := $(filter-out -Werror,$(C_WARN)) -O2 -g -fsanitize=undefined \
+                       -fno-sanitize-recover=all
 # Blocks are at most 4 MiB, 32 of them live at once; a fuzzing run keeps libFuzzer's own input
 # length limit, the smoke run stops at 1 KiB (256 operations) to stay short.
 FUZZ_ARGS     := -rss_limit_mb=2048 -timeout=30
@@ -37,7 +38,7 @@ EXTRA_TESTS += fuzz-smoke
 
 # build/<phase>-fuzz/fuzz_sm.  PHASE and SAN are passed explicitly: a PHASE= given to `make
 # fuzz` on the command line would otherwise reach the phase's own Makefile too.
-fuzz-build-%: deps
+fuzz-build-%: deps-check
 	@$(MAKE) --no-print-directory -C $* PHASE=$* VARIANT=-fuzz SAN= CC=$(FUZZ_CC) \
 	    CFLAGS="$(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link" $(CURDIR)/build/$*-fuzz/libsm.a
 	$(FUZZ_CC) $(FUZZ_HARNESS_CFLAGS) -Icommon -c -o build/$*-fuzz/sm_ops.o $(FUZZ_SRC)/sm_ops.c

@@ -36,7 +36,7 @@ if [ "${1:-}" = "--tidy" ]; then
     f=$2
     dir=${f%/*}
     # shellcheck disable=SC2086
-    out=$(clang-tidy --quiet --checks="$(deliberate "$f")" "$f" -- -std=c17 -D_GNU_SOURCE -DSM_CHECKS=1 -DROOT='"."' -DPLOTS_DIR='"plots"' \
+    out=$(clang-tidy --quiet --checks="$(deliberate "$f")" "$f" -- -std=c17 -D_GNU_SOURCE -DSM_CHECKS=1 -DROOT='"."' -DPLOTS_DIR='"plots"' -DSMBENCH='"smbench"' \
         -I"$dir" -I"${dir%/tests}" $shared 2>&1) && exit 0
     printf '%s\n' "$out" | grep -v '^[0-9]* warnings\? \(and [0-9]* errors\? \)\?generated'
     exit 1
@@ -53,7 +53,7 @@ echo "lint: cppcheck"
 cppcheck --quiet --error-exitcode=1 --std=c11 --enable=warning,performance,portability \
     --inline-suppr --suppressions-list=$lint/cppcheck.supp \
     --library=$lint/criterion.cfg --library=$lint/sm.cfg \
-    -D_GNU_SOURCE -DSM_CHECKS=1 -DROOT='"."' -DPLOTS_DIR='"plots"' $shared -j "${LINT_JOBS:-2}" $files ||
+    -D_GNU_SOURCE -DSM_CHECKS=1 -DROOT='"."' -DPLOTS_DIR='"plots"' -DSMBENCH='"smbench"' $shared -j "${LINT_JOBS:-2}" $files ||
     status=1
 
 echo "lint: clang-tidy"

@@ -5,5 +5,5 @@
 # Configuration: .clang-tidy (which checks, and why some are off), common/lint/cppcheck.supp,
 # common/lint/*.cfg (what cppcheck needs to know of Criterion and of sm_bad_pointer).
 .PHONY: lint
-lint: deps
+lint: deps-check
 	@common/lint/lint.sh

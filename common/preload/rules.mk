@@ -9,26 +9,21 @@
 # The same without make: common/preload/run.sh phase1 sort big.txt
 
 PRELOAD_CC     ?= cc
-PRELOAD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE -Icommon
+PRELOAD_CFLAGS := $(C_FLAGS) -Icommon
 PRELOAD_LIBS   := $(foreach p,$(PHASES),build/$(p)/libsm_preload.so)
 PRELOAD_BUILD  := build/preload
 
-.PHONY: preload run preload-test preload-force
+.PHONY: preload run preload-test
 EXTRA_TESTS += preload-test
 
 preload: $(PRELOAD_LIBS)
 
-# The phase's own make decides whether libsm.a is stale; the shim is relinked when it or
-# libsm.a is newer.  -Bsymbolic binds the shim's calls into the phase inside the library.
-build/%/libsm_preload.so: common/preload/shim.c common/preload/aligned_entries.h preload-force
-	@$(MAKE) -s --no-print-directory -C $* all
-	@if [ ! -f $@ ] || [ $< -nt $@ ] || [ common/preload/aligned_entries.h -nt $@ ] || \
-	       [ build/$*/libsm.a -nt $@ ]; then \
-	    echo "preload: linking $@"; \
-	    $(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
-	        -o $@ $< build/$*/libsm.a -lpthread; fi
-
-preload-force:
+# The shim linked with the phase's libsm.a (whose rule, in the top Makefile, asks the phase's
+# own make).  -Bsymbolic binds the shim's calls into the phase inside the library.
+build/%/libsm_preload.so: common/preload/shim.c common/preload/aligned_entries.h build/%/libsm.a
+	@echo "preload: linking $@"
+	@$(PRELOAD_CC) $(PRELOAD_CFLAGS) -fPIC -fvisibility=hidden -shared -Wl,-Bsymbolic \
+	    -o $@ $< build/$*/libsm.a -lpthread
 
 run: $(if $(filter 1,$(words $(SELECTED))),$(PRELOAD_LIBS))
 	@if [ "$(words $(SELECTED))" != 1 ] || [ -z "$$CMD" ]; then \
@@ -49,7 +44,7 @@ $(PRELOAD_BUILD)/test_preload: common/preload/tests/test_preload.c common/rng.h
 	$(PRELOAD_CC) $(PRELOAD_CFLAGS) -o $@ $< -lcriterion
 
 # One run of the suite per phase; every phase runs even when an earlier one fails.
-preload-test: deps $(PRELOAD_LIBS) $(PRELOAD_BUILD)/stress $(PRELOAD_BUILD)/shimcheck \
+preload-test: deps-check $(PRELOAD_LIBS) $(PRELOAD_BUILD)/stress $(PRELOAD_BUILD)/shimcheck \
               $(PRELOAD_BUILD)/test_preload
 	@failed=""; for p in $(PHASES); do \
 	    echo "==== $$p: real programs through LD_PRELOAD"; \

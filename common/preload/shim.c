@@ -109,7 +109,7 @@ EXPORT void *reallocarray(void *ptr, size_t nmemb, size_t size)
     return realloc(ptr, total);
 }
 
-/* Any power of two; sm_memalign refuses the rest with EINVAL. */
+/* Any power of two, 1 GiB included; sm_memalign refuses the rest with EINVAL. */
 static void *aligned(size_t align, size_t size)
 {
     enter();
@@ -120,12 +120,17 @@ static void *aligned(size_t align, size_t size)
 
 #include "aligned_entries.h"
 
-/* glibc's memalign takes any alignment and rounds it up to a power of two. */
+/* glibc's memalign takes any alignment and rounds it up to a power of two (one that does not
+ * fit a size_t is more than any memory: ENOMEM). */
 EXPORT void *memalign(size_t align, size_t size)
 {
     size_t a = SM_ALIGN;
-    while (a < align && a <= SM_MAX_ALIGN)
+    while (a < align && a != 0)
         a <<= 1;
+    if (a == 0) {
+        errno = ENOMEM;
+        return NULL;
+    }
     return aligned(a, size);
 }
 
@@ -193,9 +198,11 @@ __attribute__((destructor)) static void shim_report(void)
     stat_field(&l, "allocations", s.allocations);
     stat_field(&l, "frees", s.frees);
     stat_field(&l, "reallocs", s.reallocs);
+    stat_field(&l, "realloc_bytes_copied", s.realloc_bytes_copied);
     stat_field(&l, "peak_bytes_live", s.peak_bytes_live);
     stat_field(&l, "sysalloc_calls", s.sysalloc_calls);
     stat_field(&l, "sysfree_calls", s.sysfree_calls);
+    stat_field(&l, "sysremap_calls", s.sysremap_calls);
     stat_field(&l, "peak_bytes_mapped", s.peak_bytes_mapped);
     l.buf[l.len++] = '\n'; /* diag_line keeps room for it */
     ssize_t unused = write(stats_fd, l.buf, l.len);

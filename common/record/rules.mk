@@ -6,7 +6,7 @@
 # The process with the most operations becomes OUT; every process's trace is kept in
 # build/record/<name>/.  See common/record/recorder.c and rep_from_raw.c.
 
-RECORD_CFLAGS := -std=c17 -Wall -Wextra -Werror -O2 -g -D_GNU_SOURCE
+RECORD_CFLAGS := $(C_FLAGS)
 
 .PHONY: record record-tools record-test
 EXTRA_TESTS += record-test
@@ -34,6 +34,6 @@ build/record/test_record: common/record/tests/test_record.c
 	@mkdir -p $(@D)
 	$(CC) $(RECORD_CFLAGS) -o $@ $< -lcriterion
 
-record-test: deps record-tools build/record/allocs build/record/test_record
+record-test: deps-check record-tools build/record/allocs build/record/test_record
 	@echo "==== the recorder and rep_from_raw"
 	@SM_RECORD_BIN=$(CURDIR)/build/record build/record/test_record $(TEST_ARGS)

@@ -16,7 +16,7 @@ EXTRA_TESTS += valgrind-demo-test
 # Built against libsm.a without optimisation, so that every frame of memcheck's stacks is a
 # line of demo.c a student can find.
 build/%/valgrind_demo: $(VG_SRC)/demo.c build/%/libsm.a
-	$(CC) -std=c17 -Wall -Wextra -Werror -O0 -g -Icommon -o $@ $< build/$*/libsm.a
+	$(CC) $(C_WARN) -O0 -g -Icommon -o $@ $< build/$*/libsm.a
 
 valgrind-demo: build
 	@$(MAKE) --no-print-directory $(foreach p,$(PHASES),build/$(p)/valgrind_demo)

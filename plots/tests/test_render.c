@@ -7,7 +7,8 @@
  * figure is meant to hold.  The last tests show that the harness fails: on a gnuplot warning, on
  * a script error, on a CSV whose columns disagree with the scripts.
  *
- * PLOTS_DIR (the plots folder, absolute) comes from plots/rules.mk.
+ * PLOTS_DIR (the plots folder, absolute) and SMBENCH (the benchmark driver, which prints the
+ * columns of compare.csv: smbench --header) come from plots/rules.mk.
  */
 #include <criterion/criterion.h>
 #include <stdio.h>
@@ -19,18 +20,15 @@
 #ifndef PLOTS_DIR
 #error "PLOTS_DIR must name the plots folder (plots/rules.mk sets it)"
 #endif
-
-/* The benchmark's columns, as common/bench writes them. */
-#define COMPARE_HEADER                                                                             \
-    "allocator,trace,ops,allocs,ns_per_op,ns_per_op_min,ns_per_op_max,ns_per_alloc,"               \
-    "alloc_time_us,ops_per_sec,sysalloc_calls,sysalloc_per_1k_allocs,peak_mapped_bytes,"           \
-    "peak_live_bytes,utilization,cache_hit_rate,slab_allocs,pool_allocs,large_allocs,init_ns,"     \
-    "mode\n"
+#ifndef SMBENCH
+#error "SMBENCH must name the benchmark driver (plots/rules.mk sets it)"
+#endif
 
 /* Two traces and one scaling trace (which figures 1 and 2 leave out); phase1_bitmap measured in
  * info mode on one trace, as the seed's Phase 1 figure was; glibc without sysalloc or memory
  * figures, as the benchmark writes it. */
-static const char compare_csv[] = COMPARE_HEADER
+/* compare.csv's rows; its header is the driver's (write_compare). */
+static const char compare_csv[] =
     "phase0_original,phase1_pattern,9100,4550,180,170,210,360,1638,5.5e6,40,8.8,400000,300000,"
     "0.75,,,,2,1500,silent\n"
     "phase1_bitmap,phase1_pattern,9100,4550,45,40,60,90,410,2.2e7,3,0.66,524288,300000,0.57,,,,"
@@ -92,6 +90,23 @@ static void write_file(const char *name, const char *text)
     cr_assert_eq(fclose(f), 0);
 }
 
+/* compare.csv: the driver's header line (smbench --header, the one source of the columns),
+ * then rows. */
+static void write_compare(const char *rows)
+{
+    char header[1024] = "";
+    FILE *p = popen(SMBENCH " --header", "r");
+    cr_assert_not_null(p, "cannot run %s", SMBENCH);
+    cr_assert_not_null(fgets(header, sizeof header, p), "%s --header printed nothing", SMBENCH);
+    cr_assert_eq(pclose(p), 0, "%s --header failed", SMBENCH);
+    char path[256];
+    snprintf(path, sizeof path, "%s/data/compare.csv", root);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f, "cannot write %s", path);
+    cr_assert_eq(fputs(header, f) >= 0 && fputs(rows, f) >= 0, 1);
+    cr_assert_eq(fclose(f), 0);
+}
+
 static void setup(void)
 {
     strcpy(root, "/tmp/plots-test.XXXXXX");
@@ -99,7 +114,7 @@ static void setup(void)
     char path[128];
     snprintf(path, sizeof path, "%s/data", root);
     cr_assert_eq(mkdir(path, 0700), 0);
-    write_file("compare.csv", compare_csv);
+    write_compare(compare_csv);
     write_file("scaling.csv", scaling_csv);
     write_file("callgrind.csv", callgrind_csv);
     write_file("ablation.csv", ablation_csv);
@@ -270,7 +285,7 @@ Test(plots, missing_csv_is_skipped)
 
 Test(plots, csv_without_rows_is_skipped)
 {
-    write_file("compare.csv", COMPARE_HEADER "glibc,slab_mix,1,1,1,1,1,1,1,1,,,,,,,,,,,silent\n");
+    write_compare("glibc,slab_mix,1,1,1,1,1,1,1,1,,,,,,,,,,,silent\n");
     cr_assert_eq(render("fig2_sysalloc.gp"), 0, "%s", output);
     cr_assert_not_null(strstr(output, "fig2_sysalloc: skipped, nothing to draw"), "%s", output);
 }
@@ -293,4 +308,147 @@ Test(plots, csv_with_other_columns_fails)
     write_file("callgrind.csv", "allocator,workload,instructions_per_op\nglibc,binary,120\n");
     cr_assert_neq(render("fig5_instructions.gp"), 0, "a CSV without `trace` passed:\n%s", output);
     cr_assert_not_null(strstr(output, "no column named \"trace\""), "%s", output);
+}
+
+/* ---- The heap maps (plots/heapmap*.gp), from CSVs as common/heapmap/heapmap.c writes them. */
+
+#define HEAPMAP_HEADER                                                                             \
+    "phase,trace,op,point,panel,band,label,size,util,kind,start_kib,end_kib,regions,drawn\n"
+
+/* Two moments of phase1: a pool and a big block at the peak, the pool alone at the end. */
+static const char heapmap_csv[] = HEAPMAP_HEADER
+    "phase1_bitmap,slab_mix,11150,peak,0,0,pool,1.0 MiB,63,meta,0.000,20.000,2,2\n"
+    "phase1_bitmap,slab_mix,11150,peak,0,0,pool,1.0 MiB,63,live,20.000,700.000,2,2\n"
+    "phase1_bitmap,slab_mix,11150,peak,0,0,pool,1.0 MiB,63,free,700.000,1044.000,2,2\n"
+    "phase1_bitmap,slab_mix,11150,peak,0,1,big block,300.0 KiB,100,live,0.000,300.000,"
+    "2,2\n"
+    "phase1_bitmap,slab_mix,13370,end,1,0,pool,1.0 MiB,0,meta,0.000,20.000,1,1\n"
+    "phase1_bitmap,slab_mix,13370,end,1,0,pool,1.0 MiB,0,free,20.000,1044.000,1,1\n";
+
+/* Every phase at the same step; phase2 with more regions than it has bands drawn. */
+static const char heapmaps_csv[] = HEAPMAP_HEADER
+    "phase0_original,slab_mix,11150,peak,0,0,chunk,256.0 KiB,75,live,0.000,200.000,4,4\n"
+    "phase0_original,slab_mix,11150,peak,0,0,chunk,256.0 KiB,75,free,200.000,256.000,4,4\n"
+    "phase1_bitmap,slab_mix,11150,peak,0,0,pool,1.0 MiB,63,live,0.000,1044.000,1,1\n"
+    "phase2_slab,slab_mix,11150,peak,0,0,SM_AllocationEnhanced x318,4.0 KiB,0,meta,"
+    "0.000,0.050,2260,1900\n"
+    "phase2_slab,slab_mix,11150,peak,0,0,SM_AllocationEnhanced x318,4.0 KiB,0,unused,"
+    "0.050,4.000,2260,1900\n"
+    "phase2_slab,slab_mix,11150,peak,0,1,slab 64 B,64.0 KiB,19,live,0.000,12.000,2260,"
+    "1900\n"
+    "phase2_1_batched,slab_mix,11150,peak,0,0,slab region,260.0 KiB,83,live,0.000,"
+    "260.000,5,5\n";
+
+/* The film: frames x 400 cells, cell c of frame f live (c + f) % 3 / 2, the first 40 unmapped. */
+static void write_film(const char *phase, int frames)
+{
+    static char text[1 << 20];
+    size_t n = (size_t) snprintf(text, sizeof text,
+                                 "phase,trace,op,cell,pos_kib,live,step,frames,extent_kib\n");
+    for (int f = 0; f < frames; f++)
+        for (int c = 0; c < 400; c++)
+            n += (size_t) snprintf(
+                text + n, sizeof text - n, "%s,slab_mix,%d,%d,%.2f,%.3f,50,%d,800\n", phase,
+                (f + 1) * 50, c, c * 2 + 1.0, c < 40 ? -1.0 : (double) ((c + f) % 3) / 2, frames);
+    write_file("heapmap_film.csv", text);
+}
+
+Test(plots, heapmap)
+{
+    write_file("heapmap.csv", heapmap_csv);
+    char *svg = expect_figure("heapmap");
+    expect_text(svg, "phase1_bitmap at peak (op 11150): 2 regions", "heapmap");
+    expect_text(svg, "phase1_bitmap at end (op 13370)", "heapmap");
+    expect_text(svg, "pool, 1.0 MiB, 63% live", "heapmap");
+    expect_text(svg, "binned into 400 cells", "heapmap");
+    expect_text(svg, "metadata", "heapmap");
+    free(svg);
+}
+
+Test(plots, heapmaps)
+{
+    write_file("heapmaps.csv", heapmaps_csv);
+    char *svg = expect_figure("heapmaps");
+    expect_text(svg, "Every phase on slab_mix at peak (op 11150)", "heapmaps");
+    expect_text(svg, "phase2_slab at peak (op 11150): 2260 regions, 1900 drawn", "heapmaps");
+    expect_text(svg, "SM_AllocationEnhanced x318, 4.0 KiB, 0% live", "heapmaps");
+    expect_text(svg, "phase2_1_batched at peak", "heapmaps");
+    free(svg);
+}
+
+Test(plots, heapmap_film)
+{
+    write_film("phase0_original", 4);
+    char *svg = expect_figure("heapmap_film");
+    expect_text(svg, "phase0_original on slab_mix: the fragmentation film", "heapmap_film");
+    expect_text(svg, "a walk every 50 operations (4 frames)", "heapmap_film");
+    free(svg);
+}
+
+/* Runs heapmap_gif.gp the way make heapmap does; returns its exit status, stderr in output. */
+static int render_gif(const char *extra)
+{
+    char cmd[512];
+    snprintf(cmd, sizeof cmd,
+             "mkdir -p '%s/out' && gnuplot -e \"data='%s/data'; out='%s/out'%s\" "
+             "'%s/heapmap_gif.gp' 2>&1",
+             root, root, root, extra, PLOTS_DIR);
+    FILE *p = popen(cmd, "r");
+    cr_assert_not_null(p);
+    size_t n = fread(output, 1, sizeof output - 1, p);
+    output[n] = '\0';
+    int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+Test(plots, heapmap_gif)
+{
+    write_film("phase0_original", 3);
+    cr_assert_eq(render_gif(""), 0, "%s", output);
+    /* The gif terminal's one line when it closes the file; anything else is a warning. */
+    cr_assert_str_eq(output, "3 frames in animation sequence\n", "gnuplot said:\n%s", output);
+    long size;
+    char *gif = read_output("heapmap_film.gif", &size);
+    cr_assert_not_null(gif, "no GIF was written");
+    cr_assert_eq(memcmp(gif, "GIF89a", 6), 0, "heapmap_film.gif is not a GIF");
+    free(gif);
+}
+
+Test(plots, heapmap_gif_skipped_without_the_terminal)
+{
+    write_film("phase0_original", 3);
+    cr_assert_eq(render_gif("; nogif=1"), 0, "%s", output);
+    cr_assert_not_null(strstr(output, "no gif terminal in this gnuplot: the animation is skipped"),
+                       "%s", output);
+    long size;
+    cr_assert_null(read_output("heapmap_film.gif", &size), "a GIF was written all the same");
+}
+
+Test(plots, heapmap_csv_not_a_number_fails_clearly)
+{
+    char bad[sizeof heapmap_csv];
+    memcpy(bad, heapmap_csv, sizeof bad);
+    char *util = strstr(bad, ",63,live,");
+    util[2] = 'x'; /* "63" becomes "6x" */
+    write_file("heapmap.csv", bad);
+    cr_assert_neq(render("heapmap.gp"), 0, "a malformed heap map CSV passed:\n%s", output);
+    cr_assert_not_null(strstr(output, "heapmap.csv:3: util is \"6x\", not a number"), "%s", output);
+}
+
+Test(plots, heapmap_csv_of_another_kind_fails_clearly)
+{
+    write_film("phase0_original", 2);
+    char path[256], cmd[600];
+    snprintf(path, sizeof path, "%s/data", root);
+    snprintf(cmd, sizeof cmd, "cp '%s/heapmap_film.csv' '%s/heapmaps.csv'", path, path);
+    cr_assert_eq(system(cmd), 0);
+    cr_assert_neq(render("heapmaps.gp"), 0, "a film CSV drawn as heap maps passed:\n%s", output);
+    cr_assert_not_null(strstr(output, "heapmaps.csv:1: not a heap map CSV"), "%s", output);
+}
+
+Test(plots, heapmap_csv_without_rows_is_skipped)
+{
+    write_file("heapmap.csv", HEAPMAP_HEADER);
+    cr_assert_eq(render("heapmap.gp"), 0, "%s", output);
+    cr_assert_not_null(strstr(output, "heapmap: skipped, nothing to draw"), "%s", output);
 }

@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -151,9 +152,84 @@ Test(trace, fewer_operations_than_header)
     expect_bad("0\n2\n3\n1\na 0 8\nf 0\n", "6: the header says 3 operations, the file has 2");
 }
 
-Test(trace, more_operations_than_header)
+/* CMU's driver stops at the header's count: so does the reader, with one warning. */
+Test(trace, lines_past_the_header_count_are_ignored_with_a_warning)
 {
-    expect_bad("0\n2\n1\n1\na 0 8\nf 0\n", "6: more operations than the 1 the header says");
+    struct trace t;
+    char err[256];
+    const char *p = write_file("extra.rep", "0\n2\n1\n1\na 0 8\nf 0\nf 1\n");
+    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.num_ops, 1);
+    cr_expect(strstr(t.warning, "extra.rep:6: 2 lines after the header's 1 operations") != NULL,
+              "warning: \"%s\"", t.warning);
+    trace_free(&t);
+}
+
+/* "f -1" is CMU's free(NULL): accepted, replayed as sm_free(NULL), warned about once. */
+Test(trace, free_of_minus_one_is_free_null)
+{
+    struct trace t;
+    char err[256];
+    const char *p = write_file("null.rep", "0\n1\n4\n1\nf -1\na 0 8\nf -1\nf 0\n");
+    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.num_ids, 2, "id 0 and the null id");
+    cr_expect_eq(t.null_id, 1);
+    cr_expect_eq(t.ops[0].kind, OP_FREE);
+    cr_expect_eq(t.ops[0].id, t.null_id);
+    cr_expect_eq(t.ops[2].id, t.null_id);
+    cr_expect(strstr(t.warning, "null.rep:5: 'f -1'") != NULL, "warning: \"%s\"", t.warning);
+    cr_expect(strstr(t.warning, "2 such lines") != NULL, "warning: \"%s\"", t.warning);
+    trace_free(&t);
+    expect_bad("0\n1\n1\n1\nf -2\n", "5: 'f': the id is missing");
+    expect_bad("0\n1\n1\n1\nf -1 3\n", "5: unexpected text");
+    expect_bad("0\n1\n1\n1\na -1 8\n", "5: 'a': the id is missing");
+}
+
+/* alaska.rep:7 style: an allocation without its size stays an error. */
+Test(trace, missing_size_is_an_error)
+{
+    expect_bad("0\n3\n2\n1\na 0 8\na 1\n", "6: 'a 1': the size is missing");
+}
+
+/* A header may claim 2^26 ids; the tables follow the ids used (here 1). */
+Test(trace, id_table_is_sized_from_the_ids_used)
+{
+    struct trace t;
+    char err[256];
+    const char *p = write_file("many.rep", "0\n67108864\n2\n1\na 0 8\nf 0\n");
+    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.num_ids, 1);
+    trace_free(&t);
+}
+
+Test(trace, name_keeps_everything_but_the_rep_suffix)
+{
+    struct trace a, b;
+    char err[256];
+    const char *text = "0\n1\n1\n1\na 0 8\n";
+    cr_assert_eq(trace_load(write_file("ls.rep", text), &a, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(trace_load(write_file("ls.1.rep", text), &b, err, sizeof err), 0, "%s", err);
+    cr_expect_str_eq(a.name, "ls");
+    cr_expect_str_eq(b.name, "ls.1");
+    trace_free(&a);
+    trace_free(&b);
+}
+
+Test(trace, directory_and_nul_byte_are_errors)
+{
+    struct trace t;
+    char err[256];
+    cr_assert_eq(trace_load(tmpdir, &t, err, sizeof err), -1);
+    cr_expect(strstr(err, "is a directory") != NULL, "error: \"%s\"", err);
+    static const char nul[] = "0\n1\n1\n1\na 0\0 8\n";
+    char path[128];
+    snprintf(path, sizeof path, "%s/nul.rep", tmpdir);
+    FILE *f = fopen(path, "w");
+    cr_assert_not_null(f);
+    fwrite(nul, 1, sizeof nul - 1, f);
+    fclose(f);
+    cr_assert_eq(trace_load(path, &t, err, sizeof err), -1, "a NUL byte was accepted");
+    cr_expect(strstr(err, "nul.rep:5: a NUL byte") != NULL, "error: \"%s\"", err);
 }
 
 Test(trace, free_of_id_not_live)
@@ -432,6 +508,29 @@ Test(driver, smoke_run_on_phase0)
     cr_expect(strstr(out_of_run("err"), "sysalloc: asked") != NULL, "info mode printed nothing");
 }
 
+/* The caps of compare.sh for phase2: --max-ops keeps a prefix (the row counts what ran, the
+ * live blocks are freed), --runs 1 times the replay from empty once; 2 to 4 runs stay refused. */
+Test(driver, max_ops_and_one_run)
+{
+    const char *p = write_file("prefix.rep", "0\n3\n6\n1\n"
+                                             "a 0 24\na 1 1000\nf 0\na 2 4000\nf 1\nf 2\n");
+    char cmd[256], field[64];
+    snprintf(cmd, sizeof cmd, "%s --runs 1 --max-ops 4 %s", PHASE0_BENCH, p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    const char *row = out_of_run("out");
+    cr_expect_eq(atol(csv_field(row, 3, field, sizeof field)), 4, "ops: %s", row);
+    cr_expect_eq(atol(csv_field(row, 4, field, sizeof field)), 3, "allocs: %s", row);
+    cr_expect_eq(atol(csv_field(row, 14, field, sizeof field)), 5000, "peak live: %s", row);
+    char med[64], lo[64], hi[64];
+    csv_field(row, 5, med, sizeof med);
+    csv_field(row, 6, lo, sizeof lo);
+    csv_field(row, 7, hi, sizeof hi);
+    cr_expect(!strcmp(med, lo) && !strcmp(med, hi), "one run: median %s, min %s, max %s", med, lo,
+              hi);
+    snprintf(cmd, sizeof cmd, "%s --runs 3 %s", PHASE0_BENCH, p);
+    cr_expect_eq(run(cmd), 1, "--runs 3 accepted");
+}
+
 Test(driver, system_adapter_and_preload)
 {
     char cmd[512], field[64];
@@ -466,6 +565,70 @@ Test(driver, usage_errors_exit_1)
     snprintf(cmd, sizeof cmd, "%s %s/no/such.rep", PHASE0_BENCH, tmpdir);
     cr_expect_eq(run(cmd), 2);
     cr_expect(strstr(out_of_run("err"), "cannot open") != NULL);
+    /* 4294967301 is 5 modulo 2^32: read as an int it would run 5 times. */
+    snprintf(cmd, sizeof cmd, "%s --runs 4294967301 %s/common/traces/slab_mix.rep", PHASE0_BENCH,
+             ROOT);
+    cr_expect_eq(run(cmd), 1, "--runs 4294967301 was accepted");
+    cr_expect(strstr(out_of_run("err"), "--runs takes 1, or a whole number") != NULL, "stderr: %s",
+              out_of_run("err"));
+    snprintf(cmd, sizeof cmd, "%s --runs 7x %s/common/traces/slab_mix.rep", PHASE0_BENCH, ROOT);
+    cr_expect_eq(run(cmd), 1, "--runs 7x was accepted");
+}
+
+/* CMU's lenient lines replay and check on a phase, with one warning naming file and line. */
+Test(driver, cmu_lenient_lines_replay_with_a_warning)
+{
+    const char *p = write_file("cmu.rep", "0\n2\n5\n1\n"
+                                          "a 0 24\nf -1\na 1 5000\nf 0\nf 1\n"
+                                          "a 0 8\n");
+    char cmd[256], field[64];
+    snprintf(cmd, sizeof cmd, "%s %s", PHASE0_BENCH, p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    cr_expect_str_eq(csv_field(out_of_run("out"), 3, field, sizeof field), "5");
+    const char *err = out_of_run("err");
+    cr_expect(strstr(err, "cmu.rep:6: 'f -1'") != NULL, "stderr: %s", err);
+    cr_expect(strstr(err, "cmu.rep:10: 1 line after the header's 5 operations") != NULL,
+              "stderr: %s", err);
+}
+
+/* A trace of 0 operations has nothing to time: empty time columns, not a made-up ns/op. */
+Test(driver, zero_operations_give_no_time)
+{
+    const char *p = write_file("none.rep", "0\n0\n0\n1\n");
+    char cmd[256], field[64];
+    snprintf(cmd, sizeof cmd, "%s %s", PHASE0_BENCH, p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    cr_expect_str_eq(csv_field(out_of_run("out"), 5, field, sizeof field), "");
+    cr_expect(strstr(out_of_run("err"), "0 operations, nothing to time") != NULL);
+}
+
+/* A directory is its .rep files in name order, ls.rep and ls.1.rep under their own names; a
+ * path with a space reaches compare.sh as one argument from `make bench TRACE=`. */
+Test(driver, a_directory_replays_each_trace)
+{
+    char dir[256], cmd[1024], path[300];
+    snprintf(dir, sizeof dir, "%s/cs app", tmpdir);
+    cr_assert_eq(mkdir(dir, 0755), 0);
+    static const char *const names[] = {"ls.rep", "ls.1.rep", "notes.txt"};
+    for (int i = 0; i < 3; i++) {
+        snprintf(path, sizeof path, "%s/%s", dir, names[i]);
+        FILE *f = fopen(path, "w");
+        cr_assert_not_null(f);
+        fputs("0\n1\n2\n1\na 0 40\nf 0\n", f);
+        fclose(f);
+    }
+    snprintf(cmd, sizeof cmd, "%s '%s'", PHASE0_BENCH, dir);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    const char *out = out_of_run("out");
+    cr_expect(strstr(out, "phase0_original,ls.1,2,") == out, "stdout: %s", out);
+    cr_expect(strstr(out, "\nphase0_original,ls,2,") != NULL, "stdout: %s", out);
+    cr_expect(strstr(out, "notes") == NULL, "a file without .rep was replayed: %s", out);
+
+    snprintf(cmd, sizeof cmd, "make -n -C %s phase0 bench TRACE='%s/ls.1.rep' | grep compare.sh",
+             ROOT, dir);
+    cr_assert_eq(run(cmd), 0, "make -n: %s", out_of_run("err"));
+    snprintf(path, sizeof path, "--trace \"%s/ls.1.rep\"", dir);
+    cr_expect(strstr(out_of_run("out"), path) != NULL, "the path was split: %s", out_of_run("out"));
 }
 
 /* ---- the generator ---- */
@@ -480,6 +643,7 @@ Test(gentrace, shipped_traces_regenerate_byte_for_byte)
                              {"coalescing", "coalescing"},
                              {"random", "random"},
                              {"realloc-heavy", "realloc-heavy"},
+                             {"realloc-growth", "realloc-growth"},
                              {"scale 1000", "scale_1e3"},
                              {"scale 10000", "scale_1e4"},
                              {"scale 100000", "scale_1e5"}};

@@ -105,6 +105,24 @@ int main(int argc, char **argv)
     a = memalign(48, opaque(100)); /* rounded up to 64, as glibc does */
     CHECK(aligned_to(a, 64));
     free(a);
+    /* Huge alignments, as glibc serves them: 2 MiB (a huge page) and 1 GiB, through each entry;
+     * only a power of two too large for any memory fails, with ENOMEM. */
+    static const size_t huge[] = {(size_t) 2 << 20, (size_t) 4 << 20, (size_t) 1 << 30};
+    for (int i = 0; i < 3; i++) {
+        a = NULL;
+        CHECK(posix_memalign(&a, huge[i], opaque(100)) == 0 && aligned_to(a, huge[i]));
+        if (a) memset(a, 1, 100);
+        free(a);
+        a = aligned_alloc(huge[i], opaque(huge[i]));
+        CHECK(aligned_to(a, huge[i]) && malloc_usable_size(a) >= huge[i]);
+        free(a);
+        a = memalign(huge[i] - 1, opaque(10)); /* rounded up to huge[i] */
+        CHECK(aligned_to(a, huge[i]));
+        free(a);
+    }
+    CHECK(posix_memalign(&a, (size_t) 1 << 63, 10) == ENOMEM);
+    errno = 0;
+    CHECK(memalign(((size_t) 1 << 63) + 1, 10) == NULL && errno == ENOMEM);
     long page = sysconf(_SC_PAGESIZE);
     a = valloc(opaque(10));
     CHECK(aligned_to(a, (size_t) page));
