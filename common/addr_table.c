@@ -3,6 +3,7 @@
  */
 #include "addr_table.h"
 #include "diag.h"
+#include "sm_assert.h"
 
 #define EMPTY     ((uintptr_t) 0) /* a slot never used (~p is never 0: p is never all ones) */
 #define DEAD      ((uintptr_t) 1) /* a slot whose entry was removed (~p is never 1: p is aligned) */
@@ -41,10 +42,11 @@ static void put(struct addr_table *t, struct addr_entry e)
 
 /* Makes room for one more entry: a rebuild at twice the size when live entries fill the table,
  * at the same size when tombstones do. */
-static int make_room(struct addr_table *t)
+int addr_table_reserve(struct addr_table *t)
 {
     if ((t->used + t->dead + 1) * 4 < t->cap * 3) return 0;
-    size_t cap = !t->cap ? FIRST_CAP : (t->used + 1) * 4 >= t->cap * 2 ? t->cap * 2 : t->cap;
+    size_t first = t->first_cap ? t->first_cap : FIRST_CAP;
+    size_t cap = !t->cap ? first : (t->used + 1) * 4 >= t->cap * 2 ? t->cap * 2 : t->cap;
     struct addr_entry *slots = t->map(cap * sizeof *slots);
     if (!slots) return -1;
     struct addr_table old = *t;
@@ -57,20 +59,17 @@ static int make_room(struct addr_table *t)
     return 0;
 }
 
-int addr_table_reserve(struct addr_table *t)
+int addr_table_insert(struct addr_table *t, const void *p, uintptr_t home, size_t len)
 {
-    return make_room(t);
-}
-
-int addr_table_insert(struct addr_table *t, const void *p, uintptr_t a, size_t b)
-{
-    if (make_room(t) != 0) return -1;
-    put(t, (struct addr_entry){.key = ~(uintptr_t) p, .a = a, .b = b});
+    SM_ASSERT(!addr_table_find(t, p));
+    if (addr_table_reserve(t) != 0) return -1;
+    put(t, (struct addr_entry){.key = ~(uintptr_t) p, .home = home, .len = len});
     return 0;
 }
 
 void addr_table_remove(struct addr_table *t, struct addr_entry *e)
 {
+    SM_ASSERT(is_live(e));
     e->key = DEAD;
     t->used--;
     t->dead++;

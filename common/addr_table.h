@@ -3,7 +3,8 @@
  * blocks.
  *
  * Used where a block must be recognised without reading memory at its address: the big blocks
- * (common/bigblock.c, a mapping each) and memcheck's registered sizes (common/sm_valgrind.c).
+ * (common/bigblock.c, a mapping each), memcheck's registered sizes (common/sm_valgrind.c) and
+ * phase2's per-allocation records (phase2_slab/meta_index.c).
  * Open addressing with linear probing and tombstones, rebuilt when 3/4 full.  Cost: one hash
  * and usually one or two probes per lookup.
  *
@@ -20,16 +21,18 @@
 #include <stdint.h>
 
 struct addr_entry {
-    uintptr_t key; /* ~address, or one of the two reserved values below */
-    uintptr_t a;   /* what the user of the table keeps: bigblock the mapping, ... */
-    size_t b;      /* ... and its length; sm_valgrind the registered size */
+    uintptr_t key;  /* ~address, or one of the two reserved values (addr_table.c) */
+    uintptr_t home; /* where the block is kept or described: bigblock its mapping, phase2 its
+                       record; 0 when the user keeps only a length */
+    size_t len;     /* a length: bigblock the mapping's, sm_valgrind the size asked for */
 };
 
 struct addr_table {
     struct addr_entry *slots;
-    size_t cap;  /* slots, a power of two, or 0 before the first insertion */
-    size_t used; /* live entries */
-    size_t dead; /* tombstones */
+    size_t cap;       /* slots, a power of two, or 0 before the first insertion */
+    size_t used;      /* live entries */
+    size_t dead;      /* tombstones */
+    size_t first_cap; /* slots of the first table, a power of two; 0 for the default (256) */
     /* Where the slots come from: sysalloc for the allocator's own tables, plain mmap for the
      * checker's (so that it moves no counter).  map returns NULL on failure. */
     void *(*map)(size_t bytes);
@@ -40,7 +43,7 @@ struct addr_table {
 struct addr_entry *addr_table_find(const struct addr_table *t, const void *p);
 
 /* Adds p (not in the table yet) with its two values; -1 when the table cannot grow. */
-int addr_table_insert(struct addr_table *t, const void *p, uintptr_t a, size_t b);
+int addr_table_insert(struct addr_table *t, const void *p, uintptr_t home, size_t len);
 
 /* Makes sure the next insertion cannot fail, even after a removal (it will not rebuild the
  * table); -1 when the table cannot grow. */

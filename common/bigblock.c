@@ -2,7 +2,7 @@
  * bigblock.c - large blocks, a mapping each (see bigblock.h).
  *
  * The blocks are kept in an address table (common/addr_table.h), outside the blocks: for each,
- * its mapping (a, the payload itself) and the mapping's length (b).
+ * its mapping (home, the payload itself) and the mapping's length (len).
  *
  * Invariants, checked by bigblock_check(): the table's own; every entry's mapping is whole
  * pages and starts at its payload.
@@ -48,8 +48,8 @@ void *bigblock_remap(void *p, size_t size, size_t *usable)
 {
     if (addr_table_reserve(&blocks) != 0) return NULL; /* first: it may rebuild the table */
     struct addr_entry *e = addr_table_find(&blocks, p);
-    if (!e || size <= e->b) return NULL;
-    size_t len = e->b, grown = len + len / GROWTH_DIVISOR;
+    if (!e || size <= e->len) return NULL;
+    size_t len = e->len, grown = len + len / GROWTH_DIVISOR;
     size_t want = sysalloc_rounded(size > grown ? size : grown);
     char *moved = want ? sysremap(p, len, want) : NULL;
     if (!moved) return NULL;
@@ -67,15 +67,15 @@ int bigblock_owns(const void *p)
 size_t bigblock_usable(const void *p)
 {
     struct addr_entry *e = addr_table_find(&blocks, p);
-    return e ? e->b : 0;
+    return e ? e->len : 0;
 }
 
 size_t bigblock_free(void *p)
 {
     struct addr_entry *e = addr_table_find(&blocks, p);
     if (!e) return 0;
-    size_t usable = e->b;
-    sysfree((void *) e->a, e->b);
+    size_t usable = e->len;
+    sysfree((void *) e->home, e->len);
     addr_table_remove(&blocks, e);
     return usable;
 }
@@ -90,9 +90,9 @@ int bigblock_check(void)
     size_t page = sysalloc_page_size();
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
-        if (e->a % page || e->b % page || e->b == 0)
+        if (e->home % page || e->len % page || e->len == 0)
             return check_failed("bigblock: mapping not whole pages");
-        if (addr_entry_ptr(e) != (void *) e->a)
+        if (addr_entry_ptr(e) != (void *) e->home)
             return check_failed("bigblock: payload is not the start of its mapping");
     }
     return addr_table_check(&blocks);
@@ -111,7 +111,7 @@ void bigblock_walk(struct walk_list *list)
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));) {
         struct walk_region r = {
-            .addr = e->a, .size = e->b, .what = "big block", .item = addr_entry_ptr(e)};
+            .addr = e->home, .size = e->len, .what = "big block", .item = addr_entry_ptr(e)};
         r.blocks = big_blocks;
         walk_region(list, &r);
     }
@@ -122,7 +122,7 @@ void bigblock_teardown(void)
 {
     struct addr_entry *e;
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));)
-        sysfree((void *) e->a, e->b);
+        sysfree((void *) e->home, e->len);
     addr_table_release(&blocks);
     allocations = 0;
 }

@@ -7,7 +7,7 @@
  * realloc's copy (the bytes past it are NOACCESS) and for sm_teardown (which unregisters every
  * block still live).
  *
- * The table is an address table (common/addr_table.h): each live block, with (b) its size.
+ * The table is an address table (common/addr_table.h): each live block, with (len) its size.
  * It is mapped with mmap directly, not sysalloc: it is the checker's bookkeeping, not the
  * allocator's, and must neither move the sysalloc counters nor fail when a test injects
  * sysalloc failures.  When it cannot grow, the block is registered with its usable size and
@@ -51,7 +51,7 @@ size_t sm_vg_remember(const void *p, size_t asked, size_t usable)
 {
     struct addr_entry *e = addr_table_find(&sizes, p);
     if (e)
-        e->b = asked;
+        e->len = asked;
     else if (addr_table_insert(&sizes, p, 0, asked) != 0)
         return usable;
     return asked;
@@ -66,7 +66,7 @@ void sm_vg_forget(const void *p)
 size_t sm_vg_known_size(const void *p, size_t usable)
 {
     struct addr_entry *e = addr_table_find(&sizes, p);
-    return e ? e->b : usable;
+    return e ? e->len : usable;
 }
 
 void sm_vg_forget_all(void)

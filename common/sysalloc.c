@@ -2,6 +2,7 @@
  * sysalloc.c - anonymous mmap/munmap with counters, info mode and failure injection.
  */
 #include "sysalloc.h"
+#include "align.h"
 #include "diag.h"
 
 #include <errno.h>
@@ -34,7 +35,7 @@ size_t sysalloc_rounded(size_t size)
 {
     sysalloc_page_size();
     if (size > SIZE_MAX - page_size) return 0;
-    return (size + page_size - 1) & ~(page_size - 1);
+    return align_up(size, page_size);
 }
 
 /* "sysalloc: asked 88 bytes, mapped 4096 at 0x...", and for a move " (from 0x...)". */

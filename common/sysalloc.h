@@ -32,8 +32,8 @@ void sysfree(void *ptr, size_t size);
 
 /* Maps size bytes aligned to align (a power of two above the page size): maps size + align -
  * page, then unmaps the lead and the tail around the aligned part, so that only the aligned
- * part stays mapped and is counted (one call).  sysfree(p, size) returns it.  NULL with
- * errno = ENOMEM as sysalloc. */
+ * part stays mapped and is counted (one call; strace sees one mmap and up to two munmaps).
+ * sysfree(p, size) returns it.  NULL with errno = ENOMEM as sysalloc. */
 void *sysalloc_aligned(size_t size, size_t align);
 
 /*

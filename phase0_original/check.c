@@ -7,12 +7,13 @@
 #include "diag.h"
 #include "not_written.h"
 #include "phase.h"
+#include "sysalloc.h"
 
 /* BUILD-IT begin lab 0 */
 /* Walks one chunk; adds its free blocks to *free_blocks. */
 static int check_chunk(struct chunk *c, size_t *free_blocks)
 {
-    if (chunk_size(c) != CHUNK_SIZE || ((uintptr_t) c & 4095))
+    if (chunk_size(c) != CHUNK_SIZE || (uintptr_t) c % sysalloc_page_size())
         return check_failed("chunk is not a whole CHUNK_SIZE mapping");
     int prev_alloc = 1, empty = 1;
     struct block *b = chunk_first(c), *end = chunk_epilogue(c);

@@ -7,6 +7,7 @@
  * later phases fix.  Layout and glossary: heap.h.  Invariants: README.md, checked by check.c.
  */
 #include "heap.h"
+#include "align.h"
 #include "diag.h"
 #include "not_written.h"
 #include "sysalloc.h"
@@ -32,13 +33,13 @@ void poke_opened(void *field, uintptr_t v)
 }
 
 /* The block size that holds a payload of size bytes. */
-size_t block_size_for(size_t size)
+static size_t block_size_for(size_t size)
 {
-    size_t n = (size + HEADER_SIZE + 15) & ~(size_t) 15;
+    size_t n = align_up(size + HEADER_SIZE, 16);
     return n < MIN_BLOCK ? MIN_BLOCK : n;
 }
 
-void list_push(struct block *b)
+static inline void list_push(struct block *b)
 {
     set_prev_free(b, NULL);
     set_next_free(b, free_list);
@@ -46,8 +47,9 @@ void list_push(struct block *b)
     free_list = b;
 }
 
-void list_remove(struct block *b)
+static inline void list_remove(struct block *b)
 {
+    SM_ASSERT(!block_is_alloc(b));
     struct block *prev = prev_free(b), *next = next_free(b);
     if (prev)
         set_next_free(prev, next);
@@ -57,7 +59,7 @@ void list_remove(struct block *b)
 }
 
 /* Makes b an allocated block of size bytes and tells the block after it. */
-void make_alloc(struct block *b, size_t size)
+static inline void make_alloc(struct block *b, size_t size)
 {
     set_size_flags(b, size | ALLOC | (size_flags(b) & PREV_ALLOC));
     set_tag(b, (uintptr_t) b ^ TAG_LIVE);
@@ -66,7 +68,7 @@ void make_alloc(struct block *b, size_t size)
 }
 
 /* Makes b a free block of size bytes (not yet on the free list) and tells the block after it. */
-void make_free(struct block *b, size_t size, size_t prev_alloc)
+static inline void make_free(struct block *b, size_t size, size_t prev_alloc)
 {
     /* BUILD-IT begin lab 0 */
     set_size_flags(b, size | prev_alloc);
@@ -79,8 +81,9 @@ void make_free(struct block *b, size_t size, size_t prev_alloc)
 }
 
 /* Merges the free block b (not on the list) with its free neighbours; returns the result. */
-struct block *coalesce(struct block *b)
+static struct block *coalesce(struct block *b)
 {
+    SM_ASSERT(!block_is_alloc(b));
     /* BUILD-IT begin lab 0 */
     size_t size = block_size(b);
     struct block *next = block_next(b);
@@ -104,8 +107,9 @@ struct block *coalesce(struct block *b)
 
 /* Cuts the allocated block b down to need bytes when the rest can be a block of its own; the
  * rest is freed and merged with what follows it. */
-void split_tail(struct block *b, size_t need)
+static void split_tail(struct block *b, size_t need)
 {
+    SM_ASSERT(block_is_alloc(b) && need <= block_size(b));
     /* BUILD-IT begin lab 0 */
     size_t size = block_size(b);
     if (size - need < MIN_BLOCK) return;
@@ -136,7 +140,7 @@ static struct block *grow(void)
 }
 
 /* First fit: the first free block of at least need bytes, growing the heap if none fits. */
-struct block *find_fit(size_t need)
+static struct block *find_fit(size_t need)
 {
     /* BUILD-IT begin lab 0 */
     for (struct block *b = free_list; b; b = next_free(b))
@@ -147,7 +151,7 @@ struct block *find_fit(size_t need)
 }
 
 /* The chunk holding address p, or NULL.  Cost: a walk over every chunk. */
-struct chunk *chunk_of(const void *p)
+static struct chunk *chunk_of(const void *p)
 {
     for (struct chunk *c = chunks; c; c = chunk_next(c))
         if ((const char *) p > (const char *) c && (const char *) p < (const char *) c + CHUNK_SIZE)
@@ -156,7 +160,7 @@ struct chunk *chunk_of(const void *p)
 }
 
 /* The allocated block whose payload is p inside chunk c; aborts when there is none. */
-struct block *valid_block(struct chunk *c, const void *p, const char *func)
+static struct block *valid_block(struct chunk *c, const void *p, const char *func)
 {
     struct block *b = payload_block(p);
     if (((uintptr_t) p & 15) || b < chunk_first(c) || b >= chunk_epilogue(c))
@@ -169,7 +173,7 @@ struct block *valid_block(struct chunk *c, const void *p, const char *func)
 }
 
 /* Unlinks the empty chunk c from the chunk list and gives it back to the OS. */
-void chunk_release(struct chunk *c)
+static void chunk_release(struct chunk *c)
 {
     if (chunks == c) {
         chunks = chunk_next(c);
@@ -182,7 +186,88 @@ void chunk_release(struct chunk *c)
     sysfree(c, CHUNK_SIZE);
 }
 
-void chunks_teardown(void)
+/* ---- The operations phase.c calls: one call per malloc, free or resize. */
+
+struct block *heap_alloc(size_t size)
+{
+    size_t need = block_size_for(size);
+    struct block *b = find_fit(need);
+    if (!b) return NULL;
+    list_remove(b);
+    make_alloc(b, block_size(b));
+    split_tail(b, need);
+    pool_allocations++;
+    return b;
+}
+
+struct block *heap_alloc_aligned(size_t size, size_t align)
+{
+    /* Take a block with room for a free block before the aligned payload, then split. */
+    size_t need = block_size_for(size);
+    struct block *b = find_fit(need + align + MIN_BLOCK);
+    if (!b) return NULL;
+    list_remove(b);
+    char *payload = block_payload(b);
+    char *aligned = align_ptr_up(payload, align);
+    if (aligned != payload) {
+        while ((size_t) (aligned - payload) < MIN_BLOCK)
+            aligned += align;
+        size_t lead = (size_t) (aligned - payload), total = block_size(b);
+        make_free(b, lead, size_flags(b) & PREV_ALLOC); /* its neighbours are allocated */
+        list_push(b);
+        b = payload_block(aligned);
+        set_size_flags(b, total - lead); /* PREV_ALLOC clear: the lead block is free */
+    }
+    make_alloc(b, block_size(b));
+    split_tail(b, need);
+    pool_allocations++;
+    return b;
+}
+
+size_t heap_free(void *p, const char *func)
+{
+    struct chunk *c = chunk_of(p);
+    if (!c) return 0;
+    struct block *b = valid_block(c, p, func);
+    size_t usable = block_size(b) - HEADER_SIZE;
+    make_free(b, block_size(b), size_flags(b) & PREV_ALLOC);
+    b = coalesce(b);
+    if (block_next(b) == chunk_epilogue(c) && b == chunk_first(c) && chunk_next(chunks))
+        chunk_release(c); /* empty and not the last chunk: give it back */
+    else
+        list_push(b);
+    return usable;
+}
+
+size_t heap_usable(const void *p, const char *func)
+{
+    struct chunk *c = chunk_of(p);
+    return c ? block_size(valid_block(c, p, func)) - HEADER_SIZE : 0;
+}
+
+int heap_owns(const void *p)
+{
+    return chunk_of(p) != NULL;
+}
+
+int heap_resize(void *p, size_t size, size_t *usable)
+{
+    struct block *b = payload_block(p);
+    size_t need = block_size_for(size);
+    struct block *next = block_next(b);
+    if (need > block_size(b)) {
+        /* Grow into the free block after this one, if together they are big enough. */
+        if (block_is_alloc(next) || block_size(b) + block_size(next) < need) return 0;
+        list_remove(next);
+        set_tag(next, (uintptr_t) next ^ TAG_MERGED);
+        make_alloc(b, block_size(b) + block_size(next));
+    }
+    split_tail(b, need);
+    *usable = block_size(b) - HEADER_SIZE;
+    return 1;
+}
+
+void heap_teardown(void)
 {
     while (chunks) {
         struct chunk *c = chunks;

@@ -29,6 +29,7 @@
 #ifndef PHASE0_HEAP_H
 #define PHASE0_HEAP_H
 
+#include "sm_assert.h"
 #include "sm_valgrind.h"
 
 #include <stddef.h>
@@ -163,6 +164,7 @@ static inline size_t *block_footer(struct block *b)
 /* The block before b, found through its footer; only when that block is free. */
 static inline struct block *block_prev(struct block *b)
 {
+    SM_ASSERT(!(size_flags(b) & PREV_ALLOC));
     return (struct block *) ((char *) b - peek((size_t *) b - 1));
 }
 
@@ -191,18 +193,17 @@ extern struct chunk *chunks;
 extern struct block *free_list;
 extern uint64_t pool_allocations;
 
-/* heap.c: the free list and the blocks, used by phase.c */
-size_t block_size_for(size_t size); /* the block size holding a payload of size bytes */
-void list_push(struct block *b);
-void list_remove(struct block *b);
-void make_alloc(struct block *b, size_t size);
-void make_free(struct block *b, size_t size, size_t prev_alloc);
-struct block *coalesce(struct block *b);
-void split_tail(struct block *b, size_t need);
-struct block *find_fit(size_t need);
-struct chunk *chunk_of(const void *p);
-struct block *valid_block(struct chunk *c, const void *p, const char *func);
-void chunk_release(struct chunk *c);
-void chunks_teardown(void);
+/* heap.c: the heap's operations, one call each for phase.c.  Sizes are payload bytes, at most
+ * LARGE_THRESHOLD; a p that lies in a chunk but is not a live block's payload aborts, naming
+ * func (sm_bad_pointer). */
+struct block *heap_alloc(size_t size); /* an allocated block; NULL with errno = ENOMEM */
+struct block *heap_alloc_aligned(size_t size, size_t align); /* payload align-aligned */
+size_t heap_free(void *p, const char *func); /* frees p; its usable size, 0 when in no chunk */
+size_t heap_usable(const void *p, const char *func); /* p's usable size, 0 when in no chunk */
+int heap_owns(const void *p);                        /* whether p lies in a chunk */
+/* Grows or shrinks the live block at p in place to hold size bytes: 1 and the new usable size
+ * in *usable when done, 0 when the block after it is not free or not big enough. */
+int heap_resize(void *p, size_t size, size_t *usable);
+void heap_teardown(void);
 
 #endif

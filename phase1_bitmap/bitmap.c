@@ -2,6 +2,7 @@
  * bitmap.c - the searches of bitmap.h that loop: the run finder, the downward search, the count.
  */
 #include "bitmap.h"
+#include "align.h"
 
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
 {
@@ -42,7 +43,7 @@ size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n,
     size_t i = from;
     for (;;) {
         i = bitmap_next_zero(map, nbits, i);
-        i = (i + align - 1) & ~(align - 1);
+        i = align_up(i, align);
         if (i >= nbits || n > nbits - i) return BITMAP_NONE;
         /* Searching only up to i + n: a run that is long enough stops the scan right there. */
         size_t taken = bitmap_next_one(map, i + n, i);

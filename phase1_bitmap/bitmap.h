@@ -14,6 +14,7 @@
 #define PHASE1_BITMAP_H
 
 #include "not_written.h" /* SM_NOT_WRITTEN: the stubs of the student's copy */
+#include "sm_assert.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -46,12 +47,14 @@ static inline void bitmap_clear(uint64_t *map, size_t i)
 /* Bits at positions >= b of a word (b < 64). */
 static inline uint64_t bitmap_mask_from(size_t b)
 {
+    SM_ASSERT(b < 64);
     return BITMAP_ONES << b;
 }
 
 /* Bits at positions <= b of a word (b < 64). */
 static inline uint64_t bitmap_mask_upto(size_t b)
 {
+    SM_ASSERT(b < 64);
     return BITMAP_ONES >> (63 - b);
 }
 

@@ -7,8 +7,9 @@
  * of their own (common/bigblock.c).  A pointer is told apart by pool_owns(), a binary search
  * over the pools' addresses that reads nothing at the pointer.
  *
- * Cost per call, measured with callgrind on the phase1_pattern trace: phase_malloc about 110
- * instructions, phase_free about 140 (one word more per 64 granules of the block).
+ * Cost per call: malloc is the pool's hint test (a fresh run right after the last block) or a
+ * word-at-a-time search; free is the binary search of pool_owns, then one bitmap word per 64
+ * granules of the block (README.md has the measured figures).
  */
 #include "bigblock.h"
 #include "diag.h"

@@ -22,9 +22,11 @@
  */
 #include "pool.h"
 #include "bitmap.h"
+#include "align.h"
 #include "diag.h"
 #include "not_written.h"
 #include "sm_valgrind.h"
+#include "sm_assert.h"
 #include "sysalloc.h"
 #include "walk.h"
 
@@ -45,7 +47,8 @@ struct pool {
     uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
 };
 
-#define POOL_META ((sizeof(struct pool) + 4095) & ~(size_t) 4095)
+/* The header, rounded so that the granule area is aligned for any pool_memalign. */
+#define POOL_META align_up(sizeof(struct pool), POOL_MAX_ALIGN)
 #define POOL_MAP  (POOL_META + POOL_SIZE)
 
 /* The granule area, right after the header.  Computed, never stored: a stored copy would be a
@@ -212,9 +215,8 @@ static void *alloc_slow(size_t n, size_t align, size_t *usable)
     return pool_take(pool, 0, n, usable);
 }
 
-/* Fast path first: the granules at the current pool's hint (about 85 instructions with the
- * bitmap updates and counters, callgrind on phase1_pattern); then a search of the current pool;
- * then alloc_slow. */
+/* Fast path first: the granules at the current pool's hint (one word test, then the
+ * bitmap updates and counters); then a search of the current pool; then alloc_slow. */
 static void *alloc_granules(size_t n, size_t align, size_t *usable)
 {
     struct pool *pool = current;
@@ -228,6 +230,7 @@ static void *alloc_granules(size_t n, size_t align, size_t *usable)
 
 void *pool_alloc(size_t size, size_t *usable)
 {
+    SM_ASSERT(size <= POOL_MAX_REQUEST);
     return alloc_granules(granules_for(size), 1, usable);
 }
 
@@ -278,6 +281,7 @@ static void keep_no_run_of(struct pool *pool, size_t i, size_t end)
 
 size_t pool_free(void *p, const char *func)
 {
+    SM_ASSERT(pool_owns(p));
     size_t i;
     struct pool *pool = block_at(p, func, &i);
     /* BUILD-IT begin lab 1 */

@@ -80,7 +80,7 @@ static __attribute__((noinline, cold)) size_t free_rejected(struct slab *s, void
                                                             const char *func)
 {
     if (!slab_block_ok(s, p)) sm_bad_pointer(func, "invalid pointer", p);
-    sm_bad_pointer(func, "double free", p);
+    sm_bad_pointer(func, free_block_wording(p), p);
 }
 
 /* Free for any pointer, native or under Valgrind: the checks of the fast path below, with a
@@ -117,7 +117,7 @@ size_t phase_usable_size(const void *ptr, const char *func)
     struct slab *s = slab_find(ptr);
     if (s) {
         if (!slab_block_ok(s, ptr)) sm_bad_pointer(func, "invalid pointer", ptr);
-        if (block_is_free((void *) ptr)) sm_bad_pointer(func, "double free", ptr);
+        if (block_is_free((void *) ptr)) sm_bad_pointer(func, free_block_wording((void *) ptr), ptr);
         return s->size;
     }
     if (HYBRID && pool_owns(ptr)) return pool_usable(ptr, func);

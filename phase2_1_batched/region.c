@@ -40,7 +40,8 @@ static size_t total_slabs; /* in all regions */
 
 static size_t header_bytes(uint32_t nslabs)
 {
-    return sysalloc_rounded(sizeof(struct region) + (size_t) nslabs * SLAB_DESC_BYTES); /* whole pages */
+    return sysalloc_rounded(sizeof(struct region) +
+                            (size_t) nslabs * SLAB_DESC_BYTES); /* whole pages */
 }
 
 const struct region_span *span_search(uintptr_t a)

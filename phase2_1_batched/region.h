@@ -21,6 +21,7 @@
 #ifndef PHASE2_1_REGION_H
 #define PHASE2_1_REGION_H
 
+#include "sm_assert.h"
 #include "switches.h"
 
 #include <stddef.h>
@@ -45,9 +46,10 @@ static inline char *region_slabs(const struct region *r)
     return (char *) r + r->head;
 }
 
-/* Where descriptor i of r lives (i < nslabs). */
+/* Where descriptor i of r lives (i < nslabs; i == nslabs is where the descriptors end). */
 static inline void *region_desc(struct region *r, size_t i)
 {
+    SM_ASSERT(i <= r->nslabs); /* nslabs: the end of the descriptors */
     return r->desc + i * SLAB_DESC_BYTES;
 }
 

@@ -14,6 +14,7 @@
 #ifndef PHASE2_1_SIZE_CLASS_H
 #define PHASE2_1_SIZE_CLASS_H
 
+#include "sm_assert.h"
 #include "switches.h"
 
 #include <stddef.h>
@@ -37,6 +38,7 @@ int size_class_search(size_t size);
  * a shift and a load; without, up to 28 compares. */
 static inline int size_class_for(size_t size)
 {
+    SM_ASSERT(size <= LARGEST_CLASS);
     if (FAST_PATH) return class_of_granule[(size + 15) >> 4];
     return size_class_search(size);
 }

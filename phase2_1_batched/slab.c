@@ -15,9 +15,8 @@
  * slab that empties is released unless it is current.
  */
 #include "slab.h"
+#include "now_ns.h"
 #include "sysalloc.h"
-
-#include <time.h>
 
 /* Every class starts on this placeholder: no free block, so the first malloc of the class
  * takes the slow path, which gives it a real slab.  The fast path never tests for "no slab". */
@@ -30,13 +29,6 @@ uint64_t slab_allocations;
 uint64_t init_ns;
 static int initialized;
 
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
-}
-
 /* Threads the next n fresh blocks of s onto its free list, lowest address first. */
 static void thread_fresh(struct slab *s, size_t n)
 {
@@ -45,7 +37,7 @@ static void thread_fresh(struct slab *s, size_t n)
     for (size_t i = n; i-- > 0;) {
         char *b = slab_base(s) + s->fresh + i * s->size;
         SM_VG_OPEN(b, 2 * sizeof(void *));
-        block_set_free(b, s->free);
+        block_set_key(b, s->free, FRESH_KEY);
         SM_VG_CLOSE(b, 2 * sizeof(void *));
         s->free = b;
     }
@@ -149,17 +141,16 @@ static int refill(int c)
 int slabs_init(void)
 {
     size_classes_init();
-#if !LAZY_SLABS
-    for (int c = 0; c < SIZE_CLASSES; c++)
+    for (int c = 0; !LAZY_SLABS && c < SIZE_CLASSES; c++)
         if (class_current[c] == &no_slab && refill(c) != 0)
             return -1; /* the classes set up so far keep their slabs; the next call goes on */
-#endif
     initialized = 1;
     return 0;
 }
 
 __attribute__((noinline)) void *slab_alloc(int c, size_t size, size_t *usable)
 {
+    SM_ASSERT(c < SIZE_CLASSES && (c >= 0 || size <= LARGEST_CLASS));
     uint64_t t0 = initialized ? 0 : now_ns();
     if (!initialized && slabs_init() != 0) return NULL;
     if (c < 0) c = size_class_for(size); /* only now: the table is filled by slabs_init */

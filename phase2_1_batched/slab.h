@@ -8,8 +8,9 @@
  *            in its region's head, outside it, so the slab itself is nothing but blocks.
  *   region   one sysalloc mapping holding many slabs and their descriptors (region.h).
  *   free list  the free blocks of one slab, linked through their first word; the second word of
- *            a free block holds its free key, (address ^ FREE_KEY), which is how a double free
- *            is recognised.
+ *            a free block holds its free key, (address ^ FREE_KEY) once freed, (address ^
+ *            FRESH_KEY) when threaded but never handed out: how a double free is recognised,
+ *            and told from a free of a block the program never had.
  *   fresh    blocks of a slab never handed out yet, not on its free list: the slab is threaded
  *            onto its free list a page at a time, when needed (LAZY_SLABS).
  *   current  the slab of a class that malloc pops from; the class's other slabs with free blocks
@@ -34,7 +35,8 @@
 #include <stdint.h>
 
 #define NO_CLASS 0xFF /* the class of a slab that is free, waiting for reuse */
-#define FREE_KEY ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
+#define FREE_KEY  ((uintptr_t) 0xF7EEB10C5A1AB00Bu)
+#define FRESH_KEY (FREE_KEY ^ 1) /* differs in the lowest bit only: one compare tests both */
 
 /*
  * A slab's descriptor.  Invariants (check.c):
@@ -128,6 +130,12 @@ static inline size_t block_number(const struct slab *s, const void *b)
 /* Whether the block b carries its free key; b's first two words must be readable. */
 static inline int block_has_free_key(const void *b)
 {
+    return (((const uintptr_t *) b)[1] ^ (uintptr_t) b ^ FREE_KEY) <= 1; /* FREE_ or FRESH_KEY */
+}
+
+/* Whether the free block b was handed out and freed (FREE_KEY), not threaded fresh. */
+static inline int block_was_freed(const void *b)
+{
     return ((const uintptr_t *) b)[1] == ((uintptr_t) b ^ FREE_KEY);
 }
 
@@ -149,12 +157,13 @@ size_t slab_after_free(struct slab *s);
 int slabs_init(void);
 void slabs_teardown(void);
 
-/* Writes the free block b's link and free key. */
-static inline void block_set_free(void *b, void *next)
+/* Writes the free block b's link and free key: key is FREE_KEY for a freed block, FRESH_KEY
+ * for one threaded fresh. */
+static inline void block_set_key(void *b, void *next, uintptr_t key)
 {
     void **w = b;
     w[0] = next;
-    w[1] = (void *) ((uintptr_t) b ^ FREE_KEY);
+    w[1] = (void *) ((uintptr_t) b ^ key);
 }
 
 /*
@@ -184,7 +193,7 @@ static inline int slab_push_block(struct slab *s, void *b)
 {
     SM_ASSERT(slab_block_ok(s, b) && s->live > 0);
     void *old = s->free;
-    block_set_free(b, old);
+    block_set_key(b, old, FREE_KEY);
     s->free = b;
     return unlikely(--s->live == 0 || !old);
 }
@@ -230,6 +239,16 @@ static inline void *block_link(void *b)
     void *next = w[0];
     SM_VG_CLOSE(w, sizeof(void *));
     return next;
+}
+
+/* The wording for a rejected free of the free block b: freed once already, or never handed out
+ * (memcheck keeps free blocks NOACCESS: opened for the read). */
+static inline const char *free_block_wording(void *b)
+{
+    SM_VG_OPEN(b, 2 * sizeof(void *));
+    int freed = block_was_freed(b);
+    SM_VG_CLOSE(b, 2 * sizeof(void *));
+    return freed ? "double free" : "invalid pointer";
 }
 
 /* Whether the block b (free or live) carries its free key, under Valgrind too, where b may be

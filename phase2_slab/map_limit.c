@@ -44,8 +44,3 @@ int map_limit_reached(void)
     sysalloc_counters(&c);
     return c.calls - c.frees >= budget;
 }
-
-uint64_t map_limit_budget(void)
-{
-    return budget;
-}

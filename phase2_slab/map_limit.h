@@ -5,9 +5,9 @@
  * one mapping per live allocation, so a program with tens of thousands of live blocks comes
  * close.  The kernel merges adjacent anonymous mappings, so mmap itself rarely fails first;
  * what fails is munmap: unmapping one record page from the middle of a merged area splits it in
- * two, and at the limit the kernel refuses (ENOMEM), and sysfree aborts.  Measured on this
- * sandbox: 200,000 live 16-byte blocks fit in 28 areas, then freeing every other one aborted
- * near 65,530 areas.
+ * two, and at the limit the kernel refuses (ENOMEM), and sysfree aborts: a program that
+ * allocates many small blocks (merged into a few areas) and then frees every other one reaches
+ * the limit during the frees.
  *
  * So phase2 keeps a budget: an allocation that would leave more than
  *     limit - MAP_RESERVE
@@ -31,8 +31,5 @@ void map_limit_init(void);
 
 /* Whether one more mapping would go over the budget.  Cost: a load and a compare. */
 int map_limit_reached(void);
-
-/* The live sysalloc mappings phase2 allows (limit - MAP_RESERVE). */
-uint64_t map_limit_budget(void);
 
 #endif

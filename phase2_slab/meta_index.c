@@ -1,122 +1,63 @@
 /*
- * meta_index.c - the address -> record hash table (see meta_index.h).
- *
- * Keys are ~address, as in common/bigblock.c: the table then holds no plain pointer to a user
- * block, and memcheck's leak checker still reports leaked blocks as lost.
+ * meta_index.c - the address -> record table (see meta_index.h): a common/addr_table keyed by
+ * the block's address, each entry holding the block's record (home).
  */
 #include "meta_index.h"
+#include "addr_table.h"
 #include "diag.h"
+#include "sm_assert.h"
 #include "sysalloc.h"
 
-#define EMPTY     0               /* a slot never used */
-#define DEAD      ((uintptr_t) 1) /* a slot whose block was freed (a tombstone) */
-#define FIRST_CAP 1024            /* slots in the first table: 16 KiB, four pages */
-
-struct entry {
-    uintptr_t key; /* ~block address, EMPTY or DEAD */
-    SM_AllocationEnhanced *record;
-};
-
-static struct entry *table;
-static size_t cap, used, dead;
-
-static size_t slot_of(uintptr_t key)
-{
-    return (size_t) ((key >> 4) * 0x9E3779B97F4A7C15u) & (cap - 1);
-}
-
-static struct entry *find(const void *p)
-{
-    uintptr_t key = ~(uintptr_t) p;
-    if (!table) return NULL;
-    for (size_t i = slot_of(key);; i = (i + 1) & (cap - 1)) {
-        if (table[i].key == key) return &table[i];
-        if (table[i].key == EMPTY) return NULL;
-    }
-}
-
-static void put(struct entry e)
-{
-    size_t i = slot_of(e.key);
-    while (table[i].key != EMPTY && table[i].key != DEAD)
-        i = (i + 1) & (cap - 1);
-    if (table[i].key == DEAD) dead--;
-    table[i] = e;
-    used++;
-}
+/* 1024 slots in the first table, as phase2 has always had: where the table grows shows in the
+ * sysalloc counts the labs read. */
+static struct addr_table records = {.map = sysalloc, .unmap = sysfree, .first_cap = 1024};
 
 int meta_index_reserve(void)
 {
-    if (table && (used + dead + 1) * 4 < cap * 3) return 0;
-    /* Rebuild: twice as big when live entries fill it, the same size when tombstones do. */
-    size_t new_cap = !table ? FIRST_CAP : (used + 1) * 4 >= cap * 2 ? cap * 2 : cap;
-    struct entry *new_table = sysalloc(new_cap * sizeof *new_table);
-    if (!new_table) return -1;
-    struct entry *old = table;
-    size_t old_cap = cap;
-    table = new_table;
-    cap = new_cap;
-    used = dead = 0;
-    for (size_t i = 0; i < old_cap; i++)
-        if (old[i].key != EMPTY && old[i].key != DEAD) put(old[i]);
-    if (old) sysfree(old, old_cap * sizeof *old);
-    return 0;
+    return addr_table_reserve(&records);
 }
 
 void meta_index_put(SM_AllocationEnhanced *m)
 {
-    put((struct entry){.key = m->block_key, .record = m});
+    int added = addr_table_insert(&records, meta_block(m), (uintptr_t) m, 0);
+    SM_ASSERT(added == 0); /* meta_index_reserve made the room */
+    (void) added;
 }
 
 SM_AllocationEnhanced *meta_index_find(const void *p)
 {
-    struct entry *e = find(p);
-    return e ? e->record : NULL;
+    struct addr_entry *e = addr_table_find(&records, p);
+    return e ? (SM_AllocationEnhanced *) e->home : NULL;
 }
 
 void meta_index_remove(const void *p)
 {
-    struct entry *e = find(p);
-    e->key = DEAD;
-    e->record = NULL;
-    used--;
-    dead++;
+    struct addr_entry *e = addr_table_find(&records, p);
+    SM_ASSERT(e != NULL);
+    addr_table_remove(&records, e);
 }
 
 const void *meta_index_table(size_t *bytes)
 {
-    *bytes = cap * sizeof *table;
-    return table;
+    *bytes = records.cap * sizeof *records.slots;
+    return records.slots;
 }
 
 int meta_index_check(void)
 {
-    size_t live = 0, tombs = 0;
-    for (size_t i = 0; i < cap; i++) {
-        struct entry *e = &table[i];
-        if (e->key == EMPTY) continue;
-        if (e->key == DEAD) {
-            tombs++;
-            continue;
-        }
-        live++;
-        if (!e->record || e->record->block_key != e->key)
+    if (addr_table_check(&records) != 0) return -1;
+    struct addr_entry *e;
+    for (size_t i = 0; (e = addr_table_next(&records, &i));) {
+        const SM_AllocationEnhanced *m = (const SM_AllocationEnhanced *) e->home;
+        if (!m || meta_block(m) != addr_entry_ptr(e))
             return check_failed("meta_index: entry's record describes another block");
-        if (find((void *) ~e->key) != e)
-            return check_failed("meta_index: entry not reachable by its probe sequence");
     }
-    if (live != used || tombs != dead)
-        return check_failed("meta_index: live/dead counts disagree with the table");
-    if (cap && (used + dead) * 4 >= cap * 3)
-        return check_failed("meta_index: table over its load factor");
-    if (used != meta_live_count())
+    if (records.used != meta_live_count())
         return check_failed("meta_index: a live record is missing from the index");
     return 0;
 }
 
 void meta_index_teardown(void)
 {
-    if (table) sysfree(table, cap * sizeof *table);
-    table = NULL;
-    cap = used = dead = 0;
+    addr_table_release(&records);
 }

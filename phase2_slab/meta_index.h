@@ -1,15 +1,16 @@
 /*
  * meta_index.h - from a block's address to its SM_AllocationEnhanced record.
  *
- * A hash table (open addressing, linear probing) keyed by the block's address, kept outside
- * every block: looking a pointer up never reads the memory it points to, so a foreign pointer,
- * an interior pointer or a freed block is simply not found.  Cost: one hash and a probe or two
- * per lookup; growing the table (one sysalloc, doubling) is amortized over many insertions.
+ * The course's address table (common/addr_table.h: open addressing, keyed by the block's
+ * address) kept outside every block: looking a pointer up never reads the memory it points to,
+ * so a foreign pointer, an interior pointer or a freed block is simply not found.  Cost: one
+ * hash and a probe or two per lookup; growing the table (one sysalloc, doubling) is amortized
+ * over many insertions.
  *
  * Invariants (checked by meta_index_check):
- *   - used + dead < cap * 3/4 (the table is never full, probes end);
- *   - every live entry is found by its own probe sequence, and its record's block is its key;
- *   - used equals the number of live entries, and equals meta_live_count().
+ *   - the address table's own (addr_table_check);
+ *   - every entry's record describes the block the entry is for;
+ *   - the table holds one entry per live record: used == meta_live_count().
  */
 #ifndef PHASE2_META_INDEX_H
 #define PHASE2_META_INDEX_H

@@ -21,25 +21,18 @@
 #include "map_limit.h"
 #include "meta_index.h"
 #include "metadata.h"
+#include "now_ns.h"
 #include "phase.h"
 #include "phase1_bitmap/pool.h"
 #include "slab.h"
 
 #include <errno.h>
-#include <time.h>
 
 const char phase_name[] = "phase2_slab";
 
 static int initialized;
 static uint64_t init_ns;     /* time start_up took: the seed's "slab creation time" */
 static uint64_t allocations; /* records handed out so far: the next record's serial - 1 */
-
-static uint64_t now_ns(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return (uint64_t) t.tv_sec * 1000000000u + (uint64_t) t.tv_nsec;
-}
 
 /* Eager start-up: all 11 caches at the first allocation (35 sysalloc calls).  0, or -1 with
  * errno = ENOMEM and nothing mapped, to be tried again at the next allocation. */

@@ -9,6 +9,7 @@
 #include "slab.h"
 #include "diag.h"
 #include "not_written.h"
+#include "sm_assert.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
 
@@ -129,6 +130,7 @@ int slab_init_all(void)
 
 void *slab_alloc(int c)
 {
+    SM_ASSERT(c >= 0 && c < SIZE_CLASSES && slab_caches[c]);
     struct slab_cache *cache = slab_caches[c];
     /* BUILD-IT begin lab 2 */
     void *obj = cache->free_objects;
@@ -157,6 +159,7 @@ void *slab_alloc(int c)
 
 void slab_free(int c, void *obj)
 {
+    SM_ASSERT(slab_find(obj) && slab_find(obj)->size_class == c);
     struct slab_cache *cache = slab_caches[c];
     /* BUILD-IT begin lab 2 */
     SM_VG_OPEN(obj, sizeof(void *));

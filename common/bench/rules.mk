@@ -28,9 +28,7 @@ BENCH_CFLAGS := $(C_FLAGS) -Icommon -I$(BENCH_SRC)
 BENCH_OBJS  := $(addprefix $(BENCH_BUILD)/obj/,smbench.o trace.o verify.o replay.o)
 BENCH_BINS  := $(foreach p,$(PHASES),build/$(p)/smbench) build/system/smbench
 
-# The shipped traces, and the 10^6 point of the scaling series, generated here (12 MB).
-TRACE_NAMES := phase1_pattern slab_mix binary coalescing random realloc-heavy realloc-growth \
-               scale_1e3 scale_1e4 scale_1e5
+# The 10^6 point of the scaling series, generated here (12 MB), not shipped.
 BIG_TRACE   := build/traces/scale_1e6.rep
 
 .PHONY: compare bench callgrind traces bench-bins bench-test figures figures-check figures-reference

@@ -31,6 +31,7 @@
  * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed.
  */
 #include "replay.h"
+#include "now_ns.h"
 #include "sm.h"
 #include "trace.h"
 #include "verify.h"
@@ -65,13 +66,6 @@ struct result {
     uint64_t median_ns, min_ns, max_ns;
     struct sm_stats cold; /* counter deltas over the replay from empty */
 };
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t) ts.tv_sec * 1000000000u + (uint64_t) ts.tv_nsec;
-}
 
 static int by_value(const void *a, const void *b)
 {

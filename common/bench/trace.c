@@ -207,7 +207,8 @@ static int read_ops(struct reader *r, struct trace *t)
 {
     struct ids ids = {.header = t->num_ids};
     size_t cap = t->num_ops < ((size_t) 1 << 24) ? t->num_ops : (size_t) 1 << 24, n = 0;
-    t->ops = malloc((cap ? cap : 1) * sizeof *t->ops);
+    /* Zeroed, and zeroed as it grows: no operation is ever read before it is written. */
+    t->ops = calloc(cap ? cap : 1, sizeof *t->ops);
     uint64_t live_bytes = 0;
     int rc = 0;
     if (!t->ops) {
@@ -221,6 +222,7 @@ static int read_ops(struct reader *r, struct trace *t)
                 rc = fail(r, "out of memory reading the trace");
                 goto out;
             }
+            memset(grown + cap, 0, cap * sizeof *grown);
             t->ops = grown;
             cap *= 2;
         }

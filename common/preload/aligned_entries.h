@@ -12,6 +12,8 @@
 #ifndef ALIGNED_ENTRIES_H
 #define ALIGNED_ENTRIES_H
 
+#include "../align.h" /* relative: the recorder builds without -Icommon */
+
 #include <errno.h>
 #include <stddef.h>
 #include <unistd.h>
@@ -43,7 +45,7 @@ EXPORT void *valloc(size_t size)
 EXPORT void *pvalloc(size_t size)
 {
     size_t page = (size_t) sysconf(_SC_PAGESIZE);
-    size_t rounded = (size + page - 1) & ~(page - 1);
+    size_t rounded = align_up(size, page); /* wraps to below size when too large */
     if (rounded < size) {
         errno = ENOMEM;
         return NULL;

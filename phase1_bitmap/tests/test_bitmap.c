@@ -5,6 +5,7 @@
  * bitmap_find_run with a plain bit-by-bit search written here.
  */
 #include "bitmap.h"
+#include "align.h"
 #include "tests/test_util.h"
 
 #include <criterion/criterion.h>
@@ -112,7 +113,7 @@ Test(bitmap, run_end_stops_at_a_free_bit_or_a_start)
 /* The reference the word-at-a-time code must agree with: one bit at a time. */
 static size_t slow_find_run(size_t nbits, size_t from, size_t n, size_t align)
 {
-    for (size_t i = (from + align - 1) & ~(align - 1); i + n <= nbits; i += align) {
+    for (size_t i = align_up(from, align); i + n <= nbits; i += align) {
         size_t k = 0;
         while (k < n && !bitmap_get(map, i + k))
             k++;

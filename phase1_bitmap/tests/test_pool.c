@@ -1,13 +1,15 @@
 /*
  * test_pool.c - the pool as a whole, through the sm_* API and pool.h: a full pool forcing a new
  * one, the last granule of a pool, a fragmented pool where only a later run fits, empty pools
- * going back to the OS, resizing in place, aligned blocks, and bad pointers into a pool.
+ * going back to the OS, resizing in place, aligned blocks, bad pointers into a pool, and a
+ * broken precondition stopped by SM_ASSERT in the test build.
  *
  * Each Criterion test runs in a fresh process, so every test starts with no pool at all.
  * Sizes are multiples of 16 so that a fresh pool hands out blocks back to back.
  */
 #include "pool.h"
 #include "sm.h"
+#include "sm_assert.h"
 #include "sysalloc.h"
 #include "tests/test_util.h"
 
@@ -211,4 +213,21 @@ Test(pool, many_pools_are_found_by_address)
     cr_assert_eq(sm_check(), 0);
     sm_teardown();
     cr_assert_eq(stats().bytes_mapped, 0);
+}
+
+static void pool_free_a_stack_address(void *arg)
+{
+    char c = 0;
+    (void) arg;
+    pool_free(&c, "pool_free"); /* breaks pool_free's contract: pool_owns(p) must hold */
+}
+
+/* The one proof that SM_ASSERT is on where the suite runs: a caller that breaks a precondition
+ * is stopped at the call, with the condition named. */
+Test(pool, a_broken_precondition_stops_the_test_build)
+{
+    if (!SM_CHECKS) cr_skip_test("SM_ASSERT is compiled out here; make test builds with CHECKS=1");
+    cr_assert(dies_with_abort(pool_free_a_stack_address, NULL,
+                              "pool_free: precondition failed: pool_owns(p)"),
+              "%s", child_report());
 }

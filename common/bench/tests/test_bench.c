@@ -12,6 +12,7 @@
  *   - the generator rewrites the shipped traces byte for byte.
  * ROOT (the repository, set by rules.mk) locates the binaries, which bench-test builds first.
  */
+#include "align.h"
 #include "trace.h"
 #include "verify.h"
 
@@ -308,7 +309,7 @@ static size_t arena_top, arena_count;
 
 static void *overlap_malloc(size_t n)
 {
-    size_t step = (n + 15) & ~(size_t) 15;
+    size_t step = align_up(n, 16);
     if (++arena_count % 3 == 0 && arena_top >= 32) arena_top -= 32;
     void *p = arena + arena_top;
     arena_top += step ? step : 16;

@@ -122,7 +122,7 @@ int main(int argc, char **argv)
     }
     CHECK(posix_memalign(&a, (size_t) 1 << 63, 10) == ENOMEM);
     errno = 0;
-    CHECK(memalign(((size_t) 1 << 63) + 1, 10) == NULL && errno == ENOMEM);
+    CHECK(memalign(opaque(((size_t) 1 << 63) + 1), 10) == NULL && errno == ENOMEM);
     long page = sysconf(_SC_PAGESIZE);
     a = valloc(opaque(10));
     CHECK(aligned_to(a, (size_t) page));
