@@ -11,6 +11,7 @@
  * Outside memcheck (natively, or under callgrind) that costs one load and one branch per call.
  */
 #include "sm.h"
+#include "not_written.h"
 #include "phase.h"
 #include "sm_valgrind.h"
 #include "sysalloc.h"
@@ -38,6 +39,7 @@ static void *no_memory(void)
  * (memcheck refuses a resize to 0 bytes, so that one re-registers an empty block instead).
  * VG_WIDEN grows a block to its usable size once the program has asked for it.
  */
+/* BUILD-IT begin lab 4 */
 #define VG_NEW(p, asked, usable)                                                                   \
     do {                                                                                           \
         if (sm_vg_running()) {                                                                     \
@@ -47,7 +49,10 @@ static void *no_memory(void)
             (void) known_; /* with -DNVALGRIND the request above is empty */                       \
         }                                                                                          \
     } while (0)
+/* BUILD-IT stub: #define VG_NEW(p, n, u) (sm_vg_running() ? SM_NOT_WRITTEN(4, p) : (void) 0) */
+/* BUILD-IT end */
 
+/* BUILD-IT begin lab 4 */
 #define VG_GONE(p)                                                                                 \
     do {                                                                                           \
         if (sm_vg_running()) {                                                                     \
@@ -55,6 +60,8 @@ static void *no_memory(void)
             VALGRIND_FREELIKE_BLOCK((p), 0);                                                       \
         }                                                                                          \
     } while (0)
+/* BUILD-IT stub: #define VG_GONE(p) (sm_vg_running() ? SM_NOT_WRITTEN(4, p) : (void) 0) */
+/* BUILD-IT end */
 
 #define VG_RESIZED(p, old_known, asked, usable)                                                    \
     do {                                                                                           \

@@ -20,3 +20,6 @@ labs-check: deps-check
 	@labs/run_handouts.sh $(LABS)
 	@failed=""; for l in $(LABS); do labs/check.sh $$l || failed="$$failed $$l"; done; \
 	if [ -n "$$failed" ]; then echo "labs-check FAILED:$$failed"; exit 1; fi
+
+# The student's copy and its check (labs/handout/, left out of that copy).
+-include labs/handout/rules.mk

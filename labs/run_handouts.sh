@@ -10,6 +10,10 @@
 # bash, with pipefail, exactly as written; the first that fails stops the run with the lab, the
 # handout's line number, the command and the end of its output.  --list prints the commands
 # without running them.  Logs: build/labs/handouts/<lab>.log.
+#
+# A step that asks the student to write a file (lab 4's mybug.c) has an instructors' answer in
+# labs/answers/<lab>/ (not in the student's copy): it is put in build/labs/<lab>/ before the
+# lab's commands run, unless a file of that name is there already.
 set -u
 cd "$(dirname "$0")/.." || exit 2
 list=0
@@ -53,6 +57,10 @@ for lab in "$@"; do
         exit 1
     fi
     [ $list = 1 ] || echo "==== $lab: $n commands from $md (log: $log)"
+    if [ $list = 0 ] && [ -d "labs/answers/$lab" ]; then
+        mkdir -p "build/labs/$lab"
+        cp -n "labs/answers/$lab"/* "build/labs/$lab/"
+    fi
     lab_start=$(date +%s)
     while IFS=$'\t' read -r line cmd; do
         if [ $list = 1 ]; then

@@ -9,6 +9,7 @@
 #include "heap.h"
 #include "align.h"
 #include "diag.h"
+#include "not_written.h"
 #include "sysalloc.h"
 
 struct chunk *chunks;
@@ -69,17 +70,21 @@ static inline void make_alloc(struct block *b, size_t size)
 /* Makes b a free block of size bytes (not yet on the free list) and tells the block after it. */
 static inline void make_free(struct block *b, size_t size, size_t prev_alloc)
 {
+    /* BUILD-IT begin lab 0 */
     set_size_flags(b, size | prev_alloc);
     set_tag(b, (uintptr_t) b ^ TAG_LIVE);
     poke(block_footer(b), size);
     struct block *next = block_next(b);
     set_size_flags(next, size_flags(next) & ~PREV_ALLOC);
+    /* BUILD-IT stub: SM_NOT_WRITTEN(0, b, size, prev_alloc); */
+    /* BUILD-IT end */
 }
 
 /* Merges the free block b (not on the list) with its free neighbours; returns the result. */
 static struct block *coalesce(struct block *b)
 {
     SM_ASSERT(!block_is_alloc(b));
+    /* BUILD-IT begin lab 0 */
     size_t size = block_size(b);
     struct block *next = block_next(b);
     if (!block_is_alloc(next)) {
@@ -96,6 +101,8 @@ static struct block *coalesce(struct block *b)
     }
     make_free(b, size, size_flags(b) & PREV_ALLOC);
     return b;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(0, b); */
+    /* BUILD-IT end */
 }
 
 /* Cuts the allocated block b down to need bytes when the rest can be a block of its own; the
@@ -103,12 +110,15 @@ static struct block *coalesce(struct block *b)
 static void split_tail(struct block *b, size_t need)
 {
     SM_ASSERT(block_is_alloc(b) && need <= block_size(b));
+    /* BUILD-IT begin lab 0 */
     size_t size = block_size(b);
     if (size - need < MIN_BLOCK) return;
     set_size_flags(b, need | (size_flags(b) & FLAGS));
     struct block *rest = block_next(b);
     make_free(rest, size - need, PREV_ALLOC);
     list_push(coalesce(rest));
+    /* BUILD-IT stub: SM_NOT_WRITTEN(0, b, need); */
+    /* BUILD-IT end */
 }
 
 /* Maps a new chunk holding one free block.  Returns NULL (errno = ENOMEM) when the OS refuses. */
@@ -132,8 +142,11 @@ static struct block *grow(void)
 /* First fit: the first free block of at least need bytes, growing the heap if none fits. */
 static struct block *find_fit(size_t need)
 {
+    /* BUILD-IT begin lab 0 */
     for (struct block *b = free_list; b; b = next_free(b))
         if (block_size(b) >= need) return b;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(0, need); */
+    /* BUILD-IT end */
     return grow(); /* every request that reaches here fits in a fresh chunk */
 }
 

@@ -17,6 +17,7 @@ size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
     return i >= floor ? i : BITMAP_NONE;
 }
 
+/* BUILD-IT begin lab 1 */
 /* Where the search for a run of n >= LONG_RUN bits goes after a hole too short at i: such a run
  * holds at least one whole zero word, so jump to the next zero word and back up to the start of
  * its free run (the free bits at the top of the word before).  One compare per word skipped,
@@ -34,9 +35,11 @@ static size_t next_long_hole(const uint64_t *map, size_t nbits, size_t i)
     if (w > 0) start -= map[w - 1] ? (size_t) __builtin_clzll(map[w - 1]) : 64;
     return start > i ? start : i;
 }
+/* BUILD-IT end */
 
 size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n, size_t align)
 {
+    /* BUILD-IT begin lab 1 */
     size_t i = from;
     for (;;) {
         i = bitmap_next_zero(map, nbits, i);
@@ -48,6 +51,8 @@ size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n,
         i = taken + 1;
         if (n >= LONG_RUN) i = next_long_hole(map, nbits, i);
     }
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, map, nbits, from, n, align); */
+    /* BUILD-IT end */
 }
 
 size_t bitmap_count(const uint64_t *map, size_t nbits)

@@ -13,6 +13,7 @@
 #ifndef PHASE1_BITMAP_H
 #define PHASE1_BITMAP_H
 
+#include "not_written.h" /* SM_NOT_WRITTEN: the stubs of the student's copy */
 #include "sm_assert.h"
 
 #include <stddef.h>
@@ -69,6 +70,7 @@ static inline uint64_t bitmap_word_at(const uint64_t *a, uint64_t invert, const 
 static inline size_t bitmap_first_set(const uint64_t *a, uint64_t invert, const uint64_t *b,
                                       size_t nbits, size_t from)
 {
+    /* BUILD-IT begin lab 1 */
     if (from >= nbits) return nbits;
     size_t w = from / 64, last = (nbits - 1) / 64;
     uint64_t bits = bitmap_word_at(a, invert, b, w) & bitmap_mask_from(from % 64);
@@ -78,6 +80,8 @@ static inline size_t bitmap_first_set(const uint64_t *a, uint64_t invert, const 
     }
     size_t i = w * 64 + (size_t) __builtin_ctzll(bits);
     return i < nbits ? i : nbits; /* a hit past nbits in the last word is no hit */
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, a, invert, b, nbits, from); */
+    /* BUILD-IT end */
 }
 
 /* The first set bit at or after from, or nbits when there is none before nbits. */

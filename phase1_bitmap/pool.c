@@ -24,6 +24,7 @@
 #include "bitmap.h"
 #include "align.h"
 #include "diag.h"
+#include "not_written.h"
 #include "sm_valgrind.h"
 #include "sm_assert.h"
 #include "sysalloc.h"
@@ -162,6 +163,7 @@ static inline int free_at_hint(const struct pool *pool, size_t n)
  * fragmented, two steps per hole too small, a word at a time. */
 static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
+    /* BUILD-IT begin lab 1 */
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
     size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
     if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
@@ -172,10 +174,13 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
     if (i == BITMAP_NONE && align == 1)
         pool->no_run_of = n; /* n < no_run_of here, so this only lowers it */
     return i;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool, n, align); */
+    /* BUILD-IT end */
 }
 
 static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usable)
 {
+    /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
     bitmap_set_range(pool->used, i, n);
     bitmap_set(pool->start, i);
@@ -189,6 +194,8 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     allocations++;
     *usable = n * GRANULE;
     return granules_of(pool) + i * GRANULE;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool, i, n, usable); */
+    /* BUILD-IT end */
 }
 
 /* Slow path: every other pool, then a new one.  O(pools) plus the searches; pools that cannot
@@ -277,12 +284,15 @@ size_t pool_free(void *p, const char *func)
     SM_ASSERT(pool_owns(p));
     size_t i;
     struct pool *pool = block_at(p, func, &i);
+    /* BUILD-IT begin lab 1 */
     size_t n = block_granules(pool, i);
     bitmap_clear(pool->start, i);
     bitmap_clear_range(pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
     if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
+    /* BUILD-IT stub: size_t n = 0; SM_NOT_WRITTEN(1, pool, i); */
+    /* BUILD-IT end */
     keep_no_run_of(pool, i, i + n);
     if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
     return n * GRANULE;
@@ -319,6 +329,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
 
 /* ---- Invariants (README.md), checked by sm_check().  Cost: O(pools x 2048 words). */
 
+/* BUILD-IT begin lab 1 */
 /* Each granule that is used but not a start continues the block before it:
  * (used & ~start) must be a subset of (used shifted up by one granule). */
 static int runs_have_starts(const struct pool *pool)
@@ -331,9 +342,11 @@ static int runs_have_starts(const struct pool *pool)
     }
     return 1;
 }
+/* BUILD-IT end */
 
 static int check_pool(const struct pool *pool)
 {
+    /* BUILD-IT begin lab 1 */
     if ((uintptr_t) pool % sysalloc_page_size())
         return check_failed("pool is not a page-aligned mapping");
     for (size_t w = 0; w < POOL_WORDS; w++)
@@ -352,6 +365,8 @@ static int check_pool(const struct pool *pool)
         bitmap_find_run(pool->used, POOL_GRANULES, 0, pool->no_run_of, 1) != BITMAP_NONE)
         return check_failed("pool marked as having no run of n granules has one");
     return 0;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool); */
+    /* BUILD-IT end */
 }
 
 int pool_check(void)
@@ -370,6 +385,13 @@ int pool_check(void)
         return check_failed("more empty pools kept than POOL_KEEP_EMPTY");
     if (!current_found) return check_failed("current pool is not among the pools");
     return 0;
+}
+
+struct pool_bits pool_bits_of(const void *p)
+{
+    size_t i;
+    struct pool *pool = block_at(p, "pool_bits_of", &i);
+    return (struct pool_bits){.used = pool->used, .start = pool->start, .granule = i};
 }
 
 /* ---- The heap walk (pool.h).  Reads the bitmaps, never a granule: O(pools x 1024 words). */

@@ -68,6 +68,15 @@ int pool_resize(void *p, size_t size, size_t *usable);
 /* Checks every pool invariant (README.md); 0 when they hold, check_failed("...") otherwise. */
 int pool_check(void);
 
+/* What tests/test_corrupt.c damages on purpose, to require that pool_check notices: the used
+ * and start bitmaps of the pool holding the live block at p, and p's granule index in them.
+ * Nothing else calls it. */
+struct pool_bits {
+    uint64_t *used, *start;
+    size_t granule;
+};
+struct pool_bits pool_bits_of(const void *p);
+
 /* Blocks handed out by pool_alloc and pool_memalign since the start (or the last teardown). */
 uint64_t pool_allocation_count(void);
 

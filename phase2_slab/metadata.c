@@ -1,13 +1,10 @@
 /*
- * metadata.c - one mapping per SM_AllocationEnhanced record (see metadata.h).
- *
- * This file is the seed's Phase 2 flaw, kept small so it can be read in one go: the record is
- * 56 bytes, sysalloc rounds it up to a 4096-byte page, and the kernel spends a system call, a
- * virtual memory area and (at first touch) a page fault on it.  Every allocation pays that, and
- * every free pays the munmap.
+ * metadata.c - the SM_AllocationEnhanced records, each in a mapping of its own, as Randy's
+ * Phase 2 had them (contract and invariants in metadata.h).
  */
 #include "metadata.h"
 #include "diag.h"
+#include "not_written.h"
 #include "sysalloc.h"
 #include "walk.h"
 
@@ -16,7 +13,9 @@ static uint64_t live_count;
 
 SM_AllocationEnhanced *meta_new(void)
 {
-    /* One mmap per allocation: see lab 2. */
+    /* BUILD-IT begin lab 2 */
+    /* The record is 56 bytes; sysalloc rounds it up to a 4096-byte page, and the kernel spends
+     * a system call, a virtual memory area and (at first touch) a page fault on it. */
     SM_AllocationEnhanced *m = sysalloc(sizeof *m);
     if (!m) return NULL; /* errno = ENOMEM, from sysalloc */
     m->prev = NULL;
@@ -25,18 +24,22 @@ SM_AllocationEnhanced *meta_new(void)
     live = m;
     live_count++;
     return m;
+    /* BUILD-IT stub: SM_NOT_WRITTEN(2); */
+    /* BUILD-IT end */
 }
 
 void meta_release(SM_AllocationEnhanced *m)
 {
+    /* BUILD-IT begin lab 2 */
     if (m->prev)
         m->prev->next = m->next;
     else
         live = m->next;
     if (m->next) m->next->prev = m->prev;
     live_count--;
-    /* One munmap per free: the other half of the flaw (lab 2). */
-    sysfree(m, sizeof *m);
+    sysfree(m, sizeof *m); /* a system call again, and the area split or removed */
+    /* BUILD-IT stub: SM_NOT_WRITTEN(2, m); */
+    /* BUILD-IT end */
 }
 
 SM_AllocationEnhanced *meta_first(void)

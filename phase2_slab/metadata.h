@@ -6,10 +6,9 @@
  * came from.  phase_free finds the record (meta_index.h) and learns from it how to give the
  * block back.
  *
- * THE FLAW, on purpose: meta_new() gets each record with its own sysalloc call, one mmap of a
- * whole page for a record of a few dozen bytes, and meta_release() gives it back with its own
- * sysfree (munmap).  One mmap per allocation and one munmap per free: see lab 2.  Phase 2.1
- * replaces this with records carved from a pre-allocated SM_MetadataPool.
+ * As Randy's Phase 2 did it: meta_new() gets each record with its own sysalloc call, and
+ * meta_release() gives it back with its own sysfree.  Phase 2.1 replaces this with records
+ * carved from a pre-allocated SM_MetadataPool.
  *
  * The component is self-contained so that phase2_1_batched can link it to reproduce phase2's
  * behaviour (its BATCH_METADATA switch set to 0).

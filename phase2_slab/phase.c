@@ -8,11 +8,9 @@
  * sm_memalign requests skip the slabs (their objects are only 16-byte aligned) and go to the
  * pool or to a big block.
  *
- * Every block, wherever it comes from, gets an SM_AllocationEnhanced record from meta_new(),
- * which is one sysalloc (one mmap) per allocation, and free releases it with one sysfree
- * (munmap).  That is why phase2 is slow; the slab logic itself is a handful of instructions,
- * and the eager start-up in slab_init_all() (35 mappings) is wasteful but paid once.  See
- * README.md and lab 2.
+ * Every block, wherever it comes from, gets an SM_AllocationEnhanced record from meta_new()
+ * (metadata.h), and free releases it with meta_release().  Start-up is eager: slab_init_all()
+ * makes every cache at the first allocation (35 mappings).
  *
  * free never trusts the pointer: it first asks, reading nothing at the pointer, whether it lies
  * in a slab, a pool or a big block (range checks), then looks its record up in meta_index; a
@@ -85,7 +83,6 @@ static void *allocate(size_t size, size_t align, size_t *usable)
         return NULL;
     }
     if (meta_index_reserve() != 0) return NULL;
-    /* One mmap per allocation: see lab 2.  (meta_new is a sysalloc of one record.) */
     SM_AllocationEnhanced *m = meta_new();
     if (!m) return NULL;
     void *p = place(m, size, align);
@@ -134,7 +131,6 @@ size_t phase_free(void *ptr, const char *func)
     else
         bigblock_free(ptr);
     meta_index_remove(ptr);
-    /* One munmap per free: the record goes back to the OS (lab 2). */
     meta_release(m);
     return usable;
 }

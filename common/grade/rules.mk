@@ -12,7 +12,8 @@
 GRADE_DIR := common/grade
 
 .PHONY: grade grade-all gradescope grade-test
-EXTRA_TESTS += grade-test
+# The grader's tests patch the reference code; they are not in the students' copy (labs/README.md).
+EXTRA_TESTS += grade-test # INSTRUCTOR-ONLY
 
 grade: deps
 	@$(if $(STUDENT),STUDENT_TRACES=1 )$(GRADE_DIR)/grade.sh $(if $(STUDENT),--student $(STUDENT)) $(PHASES)

@@ -188,6 +188,15 @@ static void foreign_blocks_abort(const char *path, const struct other_heap *h)
     }
 }
 
+/* In the student's copy (labs/README.md), another phase may still be unwritten: its stubs abort
+ * with "not written yet", and that phase's own suite says so.  Such a heap is left out here. */
+static void allocate_every_size(void *arg)
+{
+    const struct other_heap *h = arg;
+    for (int i = 0; i < 6; i++)
+        h->free(h->malloc(sizes[i]));
+}
+
 Test(badptr, pointer_from_another_heap_aborts)
 {
     char dir[4096], own[4200];
@@ -205,7 +214,8 @@ Test(badptr, pointer_from_another_heap_aborts)
         /* Only the plain builds, build/<phase>/: a variant's folder name has a '-' in it, and
          * an ASan one (-san) cannot be loaded into a program built without ASan. */
         const char *folder = g.gl_pathv[i] + strlen(dir) + 4; /* past "<dir>/../" */
-        if (strchr(folder, '-') == NULL && load_heap(g.gl_pathv[i], &h))
+        if (strchr(folder, '-') == NULL && load_heap(g.gl_pathv[i], &h) &&
+            !dies_with_abort(allocate_every_size, &h, "not written yet: "))
             foreign_blocks_abort(g.gl_pathv[i], &h);
     }
     globfree(&g);
