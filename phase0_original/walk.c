@@ -21,6 +21,7 @@ static void chunk_blocks(const struct walk_region *r, struct walk_out *out)
     walk_block(out, r->addr, sizeof(struct chunk), SM_WALK_META);
     struct block *end = chunk_epilogue(c);
     for (struct block *b = chunk_first(c); b < end && !out->stop; b = block_next(b)) {
+        if (block_size(b) < MIN_BLOCK) break; /* a broken header (sm_check names it) */
         walk_block(out, (uintptr_t) b, HEADER_SIZE, SM_WALK_META);
         walk_block(out, (uintptr_t) block_payload(b), block_size(b) - HEADER_SIZE,
                    block_is_alloc(b) ? SM_WALK_LIVE : SM_WALK_FREE);

@@ -407,6 +407,11 @@ static void pool_blocks(const struct walk_region *r, struct walk_out *out)
         if (bitmap_get(pool->start, i)) {
             end = bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1);
             walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_LIVE);
+        } else if (bitmap_get(pool->used, i)) {
+            /* A used granule with no block start is a broken heap (sm_check names it): one
+             * granule at a time, so that the walk still ends. */
+            end = i + 1;
+            walk_block(out, granules + i * GRANULE, GRANULE, SM_WALK_LIVE);
         } else {
             end = bitmap_next_one(pool->used, POOL_GRANULES, i);
             walk_block(out, granules + i * GRANULE, (end - i) * GRANULE, SM_WALK_FREE);
