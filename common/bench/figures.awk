@@ -7,10 +7,10 @@
 # <!-- figures:NAME KIND key=value... --> and <!-- /figures:NAME --> made anew; exits 1 when
 # a block is unterminated or names an unknown metric.
 #
-# One exception to "made anew": mimalloc's instruction count moves from run to run (up to 0.5%
-# seen) even with a fixed environment and no address randomization (its delayed decommit and
-# purge consult the clock), so a mimalloc instruction cell within 1% of the figure already in
-# the file keeps that figure.
+# One exception to "made anew": mimalloc's and jemalloc's instruction counts move from run to
+# run (up to 0.5% seen) even with a fixed environment and no address randomization (their
+# delayed decommit and purge consult the clock), so an instruction cell of theirs within 1% of
+# the figure already in the file keeps that figure.
 BEGIN {
     FS = ","
     label["time"] = "time per operation, ratio to BASE"
@@ -83,7 +83,8 @@ function value(m, a, t,    x, b) {
 # The figure for row ROW, column COL: NEW, or for a cell that may move (see above) the old
 # figure when it is within the tolerance.
 function keep(row, col, a, m, new,    o) {
-    if (m != "instructions" || a != "mimalloc" || !((row, col) in old)) return new
+    if (m != "instructions" || (a != "mimalloc" && a != "jemalloc") || !((row, col) in old))
+        return new
     o = old[row, col]
     if (o + 0 > 0 && new + 0 > 0 && (new - o) * (new - o) <= (0.01 * o) * (0.01 * o)) return o
     return new
