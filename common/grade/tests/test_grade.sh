@@ -3,7 +3,8 @@
 #
 # Builds a class of submissions over the reference phase1_bitmap: the reference itself (as a
 # tarball of a repository, the way a student hands one in), a slightly worse variant, and one
-# per bad patch in bad/ (each a small patch over the reference); grades them all with
+# per bad patch in bad/ (each a small patch over the reference), and the reference with its
+# lab 1 stub left in (the student's copy of bitmap.c); grades them all with
 # grade_all.sh on the quick trace set, and requires each one's score and cause; then grades the
 # batch again (resumed: nothing regraded), and runs the Gradescope archive's run_autograder in
 # a temporary directory laid out as /autograder, checking its results.json with jq.
@@ -30,6 +31,12 @@ for f in "$here"/bad/*.patch; do
     cp "$root"/phase1_bitmap/*.[ch] "$subs/$name/phase1_bitmap/"
     patch -s -p1 -d "$subs/$name" <"$f" || { bad "$name.patch does not apply to phase1_bitmap"; continue; }
 done
+# A stub left unwritten: bitmap.c as the student's copy has it (labs/handout/regions.awk), made
+# here from the reference so that it follows the source.
+mkdir -p "$subs/stub_left/phase1_bitmap"
+cp "$root"/phase1_bitmap/*.[ch] "$subs/stub_left/phase1_bitmap/"
+awk -v stage=0 -v file=phase1_bitmap/bitmap.c -f "$root/labs/handout/regions.awk" \
+    "$root/phase1_bitmap/bitmap.c" >"$subs/stub_left/phase1_bitmap/bitmap.c"
 
 # ---- the batch ----------------------------------------------------------------------------
 t0=$(date +%s)
