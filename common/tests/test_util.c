@@ -2,6 +2,9 @@
  * test_util.c - see test_util.h.
  */
 #include "test_util.h"
+#include "sm.h"
+
+#include <criterion/criterion.h>
 
 #include <signal.h>
 #include <stdio.h>
@@ -65,4 +68,9 @@ int dies_with_abort(void (*fn)(void *), void *arg, const char *expect)
 const char *child_report(void)
 {
     return last_child;
+}
+
+void expect_caught(const char *what)
+{
+    cr_expect_eq(sm_check(), -1, "sm_check() missed %s", what);
 }

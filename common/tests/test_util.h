@@ -21,4 +21,8 @@ size_t check_pattern(const void *p, size_t n, uint64_t seed);
 int dies_with_abort(void (*fn)(void *), void *arg, const char *expect);
 const char *child_report(void);
 
+/* The heap checkers' tests (each phase's tests/test_corrupt.c): expects sm_check() to report
+ * the damage just done, `what`, by returning -1. */
+void expect_caught(const char *what);
+
 #endif

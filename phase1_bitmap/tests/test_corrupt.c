@@ -10,6 +10,7 @@
 #include "bitmap.h"
 #include "pool.h"
 #include "sm.h"
+#include "tests/test_util.h"
 
 #include <criterion/criterion.h>
 
@@ -28,11 +29,6 @@ static struct pool_bits heap_with_a_hole(void)
     sm_free(b);
     cr_assert_eq(sm_check(), 0, "the undamaged heap passes");
     return pool_bits_of(a);
-}
-
-static void expect_caught(const char *what)
-{
-    cr_expect_eq(sm_check(), -1, "sm_check() missed %s", what);
 }
 
 /* In step with the counters: a granule of a freed, a granule of the hole taken. */
