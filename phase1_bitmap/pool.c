@@ -45,6 +45,8 @@ struct pool {
     size_t no_run_of;           /* no free run of this many granules exists; SIZE_MAX if unknown */
     uint64_t used[POOL_WORDS];  /* 1 = granule inside a live block */
     uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
+    uint64_t freed[POOL_WORDS]; /* 1 = a block that started here was freed, none started since */
+    uint64_t zero_words[POOL_WORDS / 64]; /* used's summary: 1 = used[w] == 0 (bitmap.h) */
 };
 
 /* The header, rounded so that the granule area is aligned for any pool_memalign. */
@@ -128,6 +130,7 @@ static struct pool *pool_create(void)
     struct pool *pool = sysalloc(POOL_MAP); /* zero-filled: both bitmaps start clear */
     if (!pool) return NULL;
     pool->no_run_of = SIZE_MAX;
+    memset(pool->zero_words, 0xff, sizeof pool->zero_words); /* every used word is 0 */
     SM_VG_CLOSE(granules_of(pool), POOL_SIZE);
     size_t i = pools_upper_bound(pool);
     memmove(&pools[i + 1], &pools[i], (npools - i) * sizeof *pools);
@@ -165,11 +168,12 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
     /* BUILD-IT begin lab 1 */
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
-    size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
+    size_t i = bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES, pool->hint, n, align);
     if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
         /* Wrap around: a run starting before the hint ends before hint + n - 1. */
         size_t limit = pool->hint + n - 1;
-        i = bitmap_find_run(pool->used, limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
+        i = bitmap_find_run(pool->used, pool->zero_words,
+                            limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
     }
     if (i == BITMAP_NONE && align == 1)
         pool->no_run_of = n; /* n < no_run_of here, so this only lowers it */
@@ -183,7 +187,9 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
     bitmap_set_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
     bitmap_set(pool->start, i);
+    bitmap_clear(pool->freed, i);
     pool->used_granules += n;
     pool->live_blocks++;
     if (!POOL_FIRST_FIT)
@@ -245,15 +251,22 @@ void *pool_memalign(size_t align, size_t size, size_t *usable)
 
 /* ---- Free, size and resize: all start from a checked block start. */
 
-/* The pool and granule index of the live block starting at p; aborts when p is not one. */
+/* The pool and granule index of the live block starting at p; aborts when p is not one:
+ * "double free" when a block that started at p was freed and its granule is free still, and
+ * "invalid pointer" for anything else (mid-block, never handed out, or in a block that has
+ * reused the granule since: then the pool cannot tell a stale pointer from a wrong one). */
 static struct pool *block_at(const void *p, const char *func, size_t *index)
 {
     struct pool *pool = pool_of(p);
     if (!pool) sm_bad_pointer(func, "invalid pointer", p);
-    size_t offset = (size_t) ((const char *) p - granules_of(pool));
-    if (offset % GRANULE || !bitmap_get(pool->start, offset / GRANULE))
-        sm_bad_pointer(func, "invalid pointer", p); /* mid-block, free, or freed already */
-    *index = offset / GRANULE;
+    size_t offset = (size_t) ((const char *) p - granules_of(pool)), i = offset / GRANULE;
+    if (offset % GRANULE) sm_bad_pointer(func, "invalid pointer", p);
+    if (!bitmap_get(pool->start, i))
+        sm_bad_pointer(func,
+                       bitmap_get(pool->freed, i) && !bitmap_get(pool->used, i) ? "double free"
+                                                                                : "invalid pointer",
+                       p);
+    *index = i;
     return pool;
 }
 
@@ -287,7 +300,9 @@ size_t pool_free(void *p, const char *func)
     /* BUILD-IT begin lab 1 */
     size_t n = block_granules(pool, i);
     bitmap_clear(pool->start, i);
+    bitmap_set(pool->freed, i);
     bitmap_clear_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
     if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
@@ -313,6 +328,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
     size_t n = block_granules(pool, i), want = granules_for(size);
     if (want < n) {
         bitmap_clear_range(pool->used, i + want, n - want);
+        bitmap_summarize(pool->zero_words, pool->used, i + want, n - want);
         pool->used_granules -= n - want;
         pool->no_run_of = SIZE_MAX;
         if (POOL_FIRST_FIT && i + want < pool->hint) pool->hint = i + want;
@@ -321,6 +337,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
             return 0;
         bitmap_set_range(pool->used, i + n, want - n);
+        bitmap_summarize(pool->zero_words, pool->used, i + n, want - n);
         pool->used_granules += want - n;
     }
     *usable = want * GRANULE;
@@ -349,20 +366,26 @@ static int check_pool(const struct pool *pool)
     /* BUILD-IT begin lab 1 */
     if ((uintptr_t) pool % sysalloc_page_size())
         return check_failed("pool is not a page-aligned mapping");
-    for (size_t w = 0; w < POOL_WORDS; w++)
+    for (size_t w = 0; w < POOL_WORDS; w++) {
         if (pool->start[w] & ~pool->used[w])
             return check_failed("a block start marked on a free granule");
+        if (pool->start[w] & pool->freed[w])
+            return check_failed("a live block start marked as freed");
+    }
     if (!runs_have_starts(pool))
         return check_failed("used granules with no block start before them");
     if (bitmap_count(pool->used, POOL_GRANULES) != pool->used_granules)
         return check_failed("used-granule count differs from the used bitmap");
     if (bitmap_count(pool->start, POOL_GRANULES) != pool->live_blocks)
         return check_failed("live-block count differs from the start bitmap");
+    for (size_t w = 0; w < POOL_WORDS; w++)
+        if (bitmap_get(pool->zero_words, w) != (pool->used[w] == 0))
+            return check_failed("zero-word summary differs from the used bitmap");
     if (pool->hint >= POOL_GRANULES) return check_failed("search hint outside the pool");
     if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint)
         return check_failed("first fit: a free granule below the low-water hint");
-    if (pool->no_run_of != SIZE_MAX &&
-        bitmap_find_run(pool->used, POOL_GRANULES, 0, pool->no_run_of, 1) != BITMAP_NONE)
+    if (pool->no_run_of != SIZE_MAX && bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES,
+                                                       0, pool->no_run_of, 1) != BITMAP_NONE)
         return check_failed("pool marked as having no run of n granules has one");
     return 0;
     /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool); */

@@ -187,8 +187,13 @@ Test(pool, pointers_into_free_granules_abort)
               "never handed out: %s", child_report());
     cr_assert(dies_with_abort(free_it, p + 8, "sm_free(): invalid pointer"), "%s", child_report());
     sm_free(p);
-    cr_assert(dies_with_abort(free_it, p, "sm_free(): invalid pointer"), "freed: %s",
-              child_report());
+    cr_assert(dies_with_abort(free_it, p, "sm_free(): double free"), "freed: %s", child_report());
+    char *q = sm_malloc(200);
+    cr_assert(dies_with_abort(free_it, q + 64, "sm_free(): invalid pointer"),
+              "inside a live block: %s", child_report());
+    sm_free(q);
+    cr_assert(dies_with_abort(free_it, q + 64, "sm_free(): invalid pointer"),
+              "inside a freed block, never handed out: %s", child_report());
 }
 
 Test(pool, many_pools_are_found_by_address)
