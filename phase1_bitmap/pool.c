@@ -5,8 +5,9 @@
  * One pool is one mapping:
  *
  *   +------------------------------------+-----------------------------------------------+
- *   | struct pool (page-rounded, 20 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
- *   | header, used[1024], start[1024]    | NOACCESS to Valgrind; never read or written   |
+ *   | struct pool (page-rounded, 28 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
+ *   | header, used[1024], start[1024],   | NOACCESS to Valgrind; never read or written   |
+ *   | freed[1024], zero_words[16]        |                                               |
  *   +------------------------------------+-----------------------------------------------+
  *                                        ^ granules_of(pool), page-aligned
  *
