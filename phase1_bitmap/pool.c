@@ -15,7 +15,8 @@
  *   used      1    1    1    0    1    1    0    0        two blocks: [0,3) and [4,6)
  *   start     1    0    0    0    1    0    0    0
  *
- * Allocation tries the pool that served the last one (`current`), from its next-fit hint, then
+ * Allocation tries the pool that served the last one (`current`), from its next-fit hint (one
+ * for short runs, one for long ones: hint_of), then
  * the other pools, then maps a new pool.  free finds the pool by binary search over `pools`
  * (sorted by address), checks the start bit, and finds the block's end as the first granule
  * that is free or starts another block.  A pool left empty is kept while there are at most
@@ -42,7 +43,7 @@
 struct pool {
     size_t used_granules;       /* == popcount(used) */
     size_t live_blocks;         /* == popcount(start) */
-    size_t hint;                /* where searches start, < POOL_GRANULES (see POOL_FIRST_FIT) */
+    size_t hint[2];             /* where searches start, < POOL_GRANULES: see hint_of */
     size_t no_run_of;           /* no free run of this many granules exists; SIZE_MAX if unknown */
     uint64_t used[POOL_WORDS];  /* 1 = granule inside a live block */
     uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
@@ -153,12 +154,23 @@ static void pool_release(struct pool *pool)
 
 /* ---- Allocation. */
 
+/* Runs of at least BIG_RUN granules (1 KiB) are placed from a hint of their own, short runs
+ * from another: two next-fit streams through the pool.  With one, a small block that lives long
+ * lands right after each large one and keeps the large one's hole from being reused by a
+ * larger request (README.md, "What it gets wrong").  First fit has one low-water mark. */
+#define BIG_RUN 64
+
+static inline size_t *hint_of(struct pool *pool, size_t n)
+{
+    return &pool->hint[!POOL_FIRST_FIT && !POOL_ONE_HINT && n >= BIG_RUN];
+}
+
 /* Whether the n granules at the hint are free and lie in one bitmap word.  It is the usual case
  * while a pool fills, each block going right after the one before: a load, a shift, a compare. */
-static inline int free_at_hint(const struct pool *pool, size_t n)
+static inline int free_at_hint(struct pool *pool, size_t n)
 {
-    size_t b = pool->hint % 64;
-    return b + n <= 64 && (pool->used[pool->hint / 64] & (bitmap_mask_upto(n - 1) << b)) == 0;
+    size_t hint = *hint_of(pool, n), b = hint % 64;
+    return b + n <= 64 && (pool->used[hint / 64] & (bitmap_mask_upto(n - 1) << b)) == 0;
 }
 
 /* The first free run of n granules at a multiple of align in pool, from its hint and then from
@@ -169,10 +181,11 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
     /* BUILD-IT begin lab 1 */
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
-    size_t i = bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES, pool->hint, n, align);
-    if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
+    size_t hint = *hint_of(pool, n);
+    size_t i = bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES, hint, n, align);
+    if (i == BITMAP_NONE && hint > 0 && !POOL_FIRST_FIT) {
         /* Wrap around: a run starting before the hint ends before hint + n - 1. */
-        size_t limit = pool->hint + n - 1;
+        size_t limit = hint + n - 1;
         i = bitmap_find_run(pool->used, pool->zero_words,
                             limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
     }
@@ -194,9 +207,9 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     pool->used_granules += n;
     pool->live_blocks++;
     if (!POOL_FIRST_FIT)
-        pool->hint = i + n < POOL_GRANULES ? i + n : 0;
-    else if (i == pool->hint)
-        pool->hint = i + n < POOL_GRANULES ? i + n : POOL_GRANULES - 1;
+        *hint_of(pool, n) = i + n < POOL_GRANULES ? i + n : 0;
+    else if (i == pool->hint[0])
+        pool->hint[0] = i + n < POOL_GRANULES ? i + n : POOL_GRANULES - 1;
     current = pool;
     allocations++;
     *usable = n * GRANULE;
@@ -226,7 +239,7 @@ static void *alloc_granules(size_t n, size_t align, size_t *usable)
     struct pool *pool = current;
     size_t i = BITMAP_NONE;
     if (__builtin_expect(pool != NULL, 1))
-        i = align == 1 && free_at_hint(pool, n) ? pool->hint : pool_search(pool, n, align);
+        i = align == 1 && free_at_hint(pool, n) ? *hint_of(pool, n) : pool_search(pool, n, align);
     if (i == BITMAP_NONE) {
         pool = alloc_slow(n, align, &i);
         if (!pool) {
@@ -309,7 +322,7 @@ size_t pool_free(void *p, const char *func)
     bitmap_summarize(pool->zero_words, pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
-    if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
+    if (POOL_FIRST_FIT && i < pool->hint[0]) pool->hint[0] = i;
     /* BUILD-IT stub: size_t n = 0; SM_NOT_WRITTEN(1, pool, i); */
     /* BUILD-IT end */
     keep_no_run_of(pool, i, i + n);
@@ -336,7 +349,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
         bitmap_summarize(pool->zero_words, pool->used, i + want, n - want);
         pool->used_granules -= n - want;
         pool->no_run_of = SIZE_MAX;
-        if (POOL_FIRST_FIT && i + want < pool->hint) pool->hint = i + want;
+        if (POOL_FIRST_FIT && i + want < pool->hint[0]) pool->hint[0] = i + want;
     } else if (want > n) {
         /* The granules after the block must be free, and inside the pool. */
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
@@ -386,8 +399,9 @@ static int check_pool(const struct pool *pool)
     for (size_t w = 0; w < POOL_WORDS; w++)
         if (bitmap_get(pool->zero_words, w) != (pool->used[w] == 0))
             return check_failed("zero-word summary differs from the used bitmap");
-    if (pool->hint >= POOL_GRANULES) return check_failed("search hint outside the pool");
-    if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint)
+    if (pool->hint[0] >= POOL_GRANULES || pool->hint[1] >= POOL_GRANULES)
+        return check_failed("search hint outside the pool");
+    if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint[0])
         return check_failed("first fit: a free granule below the low-water hint");
     if (pool->no_run_of != SIZE_MAX && bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES,
                                                        0, pool->no_run_of, 1) != BITMAP_NONE)

@@ -32,12 +32,17 @@
  *                    mapping it again.
  *   POOL_FIRST_FIT   0: next fit (the hint is where the last block ended; a search that finds
  *                    nothing after it wraps to the start).  1: first fit (the hint is a
- *                    low-water mark: every granule below it is used). */
+ *                    low-water mark: every granule below it is used).
+ *   POOL_ONE_HINT    0: next fit keeps two hints, one for runs under 1 KiB and one for longer
+ *                    ones (pool.c, hint_of).  1: one hint for every size, as Randy had it. */
 #ifndef POOL_KEEP_EMPTY
 #define POOL_KEEP_EMPTY 4
 #endif
 #ifndef POOL_FIRST_FIT
 #define POOL_FIRST_FIT 0
+#endif
+#ifndef POOL_ONE_HINT
+#define POOL_ONE_HINT 0
 #endif
 
 /* A block of at least size bytes (size <= POOL_MAX_REQUEST), 16-byte aligned; its usable size
