@@ -4,7 +4,7 @@
 #                       heap at AT (default peak,end) as bands and its fragmentation film, drawn
 #                       into plots/out/heapmap/<phase>-<trace>/ (an animated GIF too, where
 #                       gnuplot has the gif terminal); TRACE defaults to common/traces/slab_mix.rep
-#   make heapmap BUILDS="phase1_bitmap phase1_bitmap-firstfit"   the same for build folders by
+#   make heapmap BUILDS="phase1_bitmap phase1_bitmap-first_fit"  the same for build folders by
 #                       name, a variant built with make -C <phase> VARIANT=... included
 #   make heapmaps [TRACE=f.rep] [AT=peak]   all four phases at the same step on one figure:
 #                       plots/out/heapmap/heapmaps-<trace>.png
