@@ -20,7 +20,8 @@ static uint64_t map[WORDS];
 static size_t find_run(size_t nbits, size_t from, size_t n, size_t align)
 {
     uint64_t zeros[(WORDS + 63) / 64] = {0};
-    bitmap_summarize(zeros, map, 0, NBITS);
+    for (size_t w = 0; w < WORDS; w++)
+        bitmap_summarize_word(zeros, map, w);
     return bitmap_find_run(map, zeros, nbits, from, n, align);
 }
 
@@ -164,6 +165,31 @@ Test(bitmap, ranges_set_and_clear_exactly_their_bits)
         cr_assert_eq(bitmap_count(map, NBITS), NBITS - len);
         cr_assert_eq(bitmap_next_zero(map, NBITS, 0), at);
         cr_assert_eq(bitmap_next_one(map, NBITS, at), at + len);
+    }
+}
+
+/* After a range set or cleared, bitmap_summarize leaves the summary bit of every word equal to
+ * "that word is 0", whatever the summary held before. */
+Test(bitmap, summary_follows_set_and_clear_ranges)
+{
+    static const size_t cases[][2] = {{0, 1}, {5, 59}, {63, 2}, {10, 300}, {64, 128}, {0, NBITS}};
+    uint64_t zeros[2]; /* one word covers the 16 words of map; gcc cannot see the ranges fit */
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        size_t at = cases[c][0], len = cases[c][1];
+        memset(map, 0, sizeof map);
+        bitmap_set(map, (at + len) % NBITS); /* a used bit outside the range, maybe in its word */
+        memset(zeros, 0x5a, sizeof zeros);   /* stale bits everywhere */
+        for (size_t w = 0; w < WORDS; w++)
+            bitmap_summarize_word(zeros, map, w);
+        bitmap_set_range(map, at, len);
+        bitmap_summarize(zeros, map, at, len);
+        for (size_t w = 0; w < WORDS; w++)
+            cr_assert_eq(bitmap_get(zeros, w), map[w] == 0, "set [%zu,+%zu): word %zu", at, len, w);
+        bitmap_clear_range(map, at, len);
+        bitmap_summarize(zeros, map, at, len);
+        for (size_t w = 0; w < WORDS; w++)
+            cr_assert_eq(bitmap_get(zeros, w), map[w] == 0, "clear [%zu,+%zu): word %zu", at, len,
+                         w);
     }
 }
 
