@@ -592,6 +592,26 @@ Test(driver, cmu_lenient_lines_replay_with_a_warning)
               "stderr: %s", err);
 }
 
+/* CMU's syn-largemem-short.rep holds 38 GB live at once ("a 5 25769804800"); the check pass
+ * writes every live byte, so a trace larger than the machine's memory is refused before any
+ * allocation (exit 4, no row), not left to swap or the OOM killer.  Here 8 TiB live. */
+Test(driver, trace_larger_than_memory_is_not_replayed)
+{
+    const char *p = write_file("bigmem.rep", "0\n9\n9\n0\n"
+                                             "a 0 16\n"
+                                             "a 1 1099511627776\na 2 1099511627776\n"
+                                             "a 3 1099511627776\na 4 1099511627776\n"
+                                             "a 5 1099511627776\na 6 1099511627776\n"
+                                             "a 7 1099511627776\na 8 1099511627776\n");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s %s", PHASE0_BENCH, p);
+    cr_expect_eq(run(cmd), 4, "stderr: %s", out_of_run("err"));
+    cr_expect(strstr(out_of_run("err"), "bigmem.rep: 8796093022224 bytes live at once, more than "
+                                        "this machine's") != NULL,
+              "stderr: %s", out_of_run("err"));
+    cr_expect_str_eq(out_of_run("out"), "", "a row was printed");
+}
+
 /* A trace of 0 operations has nothing to time: empty time columns, not a made-up ns/op. */
 Test(driver, zero_operations_give_no_time)
 {
