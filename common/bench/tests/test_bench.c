@@ -186,6 +186,21 @@ Test(trace, free_of_minus_one_is_free_null)
     expect_bad("0\n1\n1\n1\na -1 8\n", "5: 'a': the id is missing");
 }
 
+/* Public copies of CMU's traces come with DOS line ends, and syn-*-short.rep ends lines with a
+ * space ("f 5 "): both read like plain lines, header included. */
+Test(trace, crlf_line_ends_and_trailing_spaces)
+{
+    struct trace t;
+    char err[256];
+    const char *p =
+        write_file("dos.rep", "0\r\n2\r\n4\r\n1\r\na 0 8\r\nr 1 24 \r\nf 0 \r\nf -1\r\n");
+    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.num_ops, 4);
+    cr_expect_eq(t.ops[1].size, 24);
+    cr_expect_eq(t.ops[3].id, t.null_id);
+    trace_free(&t);
+}
+
 /* alaska.rep:7 style: an allocation without its size stays an error. */
 Test(trace, missing_size_is_an_error)
 {
