@@ -27,8 +27,11 @@
  * A directory stands for its .rep files, in name order (a CS:APP trace set, for example).
  * What the reader accepted leniently (CMU's "f -1", lines past the header's count) is one
  * warning per trace on stderr; a trace of 0 operations has nothing to time: its row leaves the
- * time columns empty.
- * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed.
+ * time columns empty.  A trace that holds more bytes live at once than the machine has memory
+ * (CMU's syn-largemem-short.rep: 38 GB) is not started: the check pass writes every live byte,
+ * and would push the machine into swap or the OOM killer before the allocator ran out.
+ * Exit status: 0, 1 for a usage error, 2 for a bad trace, 3 for an allocator that failed, 4 for a
+ * trace larger than this machine's memory.
  */
 #include "replay.h"
 #include "now_ns.h"
@@ -45,6 +48,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 /* Defined only in system_adapter.c and in libsm.a's sysalloc.c respectively. */
 extern const int bench_system_adapter __attribute__((weak));
@@ -208,6 +212,13 @@ static int trace_prefix(struct trace *t, size_t n)
     return 0;
 }
 
+/* The machine's physical memory in bytes, or 0 if sysconf cannot tell. */
+static uint64_t physical_memory(void)
+{
+    long pages = sysconf(_SC_PHYS_PAGES), page_size = sysconf(_SC_PAGESIZE);
+    return pages > 0 && page_size > 0 ? (uint64_t) pages * (uint64_t) page_size : 0;
+}
+
 static int run_trace(const char *path, const struct options *o)
 {
     struct trace t;
@@ -223,6 +234,15 @@ static int run_trace(const char *path, const struct options *o)
         fprintf(stderr, "smbench: out of memory\n");
         trace_free(&t);
         return 3;
+    }
+    uint64_t memory = physical_memory();
+    if (memory && t.peak_live_bytes > memory) {
+        fprintf(stderr,
+                "smbench: %s: %llu bytes live at once, more than this machine's %llu bytes of "
+                "memory: not replayed\n",
+                path, (unsigned long long) t.peak_live_bytes, (unsigned long long) memory);
+        trace_free(&t);
+        return 4;
     }
     struct bench_allocator a = sm_allocator;
     a.name = who;

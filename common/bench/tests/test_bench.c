@@ -186,6 +186,21 @@ Test(trace, free_of_minus_one_is_free_null)
     expect_bad("0\n1\n1\n1\na -1 8\n", "5: 'a': the id is missing");
 }
 
+/* Public copies of CMU's traces come with DOS line ends, and syn-*-short.rep ends lines with a
+ * space ("f 5 "): both read like plain lines, header included. */
+Test(trace, crlf_line_ends_and_trailing_spaces)
+{
+    struct trace t;
+    char err[256];
+    const char *p =
+        write_file("dos.rep", "0\r\n2\r\n4\r\n1\r\na 0 8\r\nr 1 24 \r\nf 0 \r\nf -1\r\n");
+    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_expect_eq(t.num_ops, 4);
+    cr_expect_eq(t.ops[1].size, 24);
+    cr_expect_eq(t.ops[3].id, t.null_id);
+    trace_free(&t);
+}
+
 /* alaska.rep:7 style: an allocation without its size stays an error. */
 Test(trace, missing_size_is_an_error)
 {
@@ -590,6 +605,26 @@ Test(driver, cmu_lenient_lines_replay_with_a_warning)
     cr_expect(strstr(err, "cmu.rep:6: 'f -1'") != NULL, "stderr: %s", err);
     cr_expect(strstr(err, "cmu.rep:10: 1 line after the header's 5 operations") != NULL,
               "stderr: %s", err);
+}
+
+/* CMU's syn-largemem-short.rep holds 38 GB live at once ("a 5 25769804800"); the check pass
+ * writes every live byte, so a trace larger than the machine's memory is refused before any
+ * allocation (exit 4, no row), not left to swap or the OOM killer.  Here 8 TiB live. */
+Test(driver, trace_larger_than_memory_is_not_replayed)
+{
+    const char *p = write_file("bigmem.rep", "0\n9\n9\n0\n"
+                                             "a 0 16\n"
+                                             "a 1 1099511627776\na 2 1099511627776\n"
+                                             "a 3 1099511627776\na 4 1099511627776\n"
+                                             "a 5 1099511627776\na 6 1099511627776\n"
+                                             "a 7 1099511627776\na 8 1099511627776\n");
+    char cmd[256];
+    snprintf(cmd, sizeof cmd, "%s %s", PHASE0_BENCH, p);
+    cr_expect_eq(run(cmd), 4, "stderr: %s", out_of_run("err"));
+    cr_expect(strstr(out_of_run("err"), "bigmem.rep: 8796093022224 bytes live at once, more than "
+                                        "this machine's") != NULL,
+              "stderr: %s", out_of_run("err"));
+    cr_expect_str_eq(out_of_run("out"), "", "a row was printed");
 }
 
 /* A trace of 0 operations has nothing to time: empty time columns, not a made-up ns/op. */
