@@ -142,10 +142,9 @@ size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below);
  * The zero-word summary of a map: a second, 64 times smaller bitmap whose bit w is set when
  * word w of the map is 0 (64 clear bits).  It lets a search for a long run go straight to the
  * next free word, a word of the summary at a time (64 words of the map), instead of testing
- * the map's words one by one.  Whoever sets or clears bits [i, i + n) of the map (all of them
- * set, or all cleared, as bitmap_set_range and bitmap_clear_range do) calls
- * bitmap_summarize(zeros, map, i, n) afterwards: the words wholly inside the range are then all
- * ones or all zeros, one range update of the summary; the first and the last are tested.
+ * the map's words one by one.  Whoever changes bits [i, i + n) of the map calls
+ * bitmap_summarize(zeros, map, i, n) afterwards: it rewrites the summary bits of those words,
+ * one test each (a single word for a block of up to 64 granules, the usual case).
  */
 static inline void bitmap_summarize_word(uint64_t *zeros, const uint64_t *map, size_t w)
 {
@@ -157,15 +156,8 @@ static inline void bitmap_summarize_word(uint64_t *zeros, const uint64_t *map, s
 
 static inline void bitmap_summarize(uint64_t *zeros, const uint64_t *map, size_t i, size_t n)
 {
-    size_t w = i / 64, last = (i + n - 1) / 64;
-    if (last > w + 1) {
-        if (map[w + 1] == 0)
-            bitmap_set_range(zeros, w + 1, last - w - 1);
-        else
-            bitmap_clear_range(zeros, w + 1, last - w - 1);
-    }
-    bitmap_summarize_word(zeros, map, w);
-    if (last != w) bitmap_summarize_word(zeros, map, last);
+    for (size_t w = i / 64, last = (i + n - 1) / 64; w <= last; w++)
+        bitmap_summarize_word(zeros, map, w);
 }
 
 /* The first index i >= from, a multiple of align (a power of two), with bits [i, i + n) all
