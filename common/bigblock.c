@@ -11,17 +11,13 @@
 #include "addr_table.h"
 #include "diag.h"
 #include "not_written.h"
+#include "phase.h" /* GROWTH_DIVISOR */
 #include "sm.h"
 #include "sysalloc.h"
 #include "walk.h"
 
 #include <errno.h>
 #include <unistd.h>
-
-/* A block that moves grows by at least 1/GROWTH_DIVISOR of its length: a block grown in small
- * steps then moves a logarithmic number of times (one system call each), and where sysremap
- * has to copy, the bytes copied stay a bounded multiple of the final size. */
-#define GROWTH_DIVISOR 4
 
 static struct addr_table blocks = {.map = sysalloc, .unmap = sysfree};
 static uint64_t allocations;

@@ -43,6 +43,10 @@ int phase_resize(void *ptr, size_t size, size_t *usable);
  * phase cannot (sm_realloc then copies).  Called after phase_resize said no. */
 void *phase_remap(void *ptr, size_t size, size_t *usable);
 
+/* A block that moves to grow (phase_remap, or sm_realloc's copy) gets at least 1/GROWTH_DIVISOR
+ * more room than it had: growing one in small steps then costs a logarithmic number of moves. */
+#define GROWTH_DIVISOR 4
+
 /* Checks every invariant of the phase; 0 when they hold, check_failed(...) otherwise. */
 int phase_check(void);
 

@@ -13,7 +13,10 @@
  *   - sm_free(NULL) does nothing.  sm_realloc(NULL, n) is sm_malloc(n).  sm_realloc(p, 0)
  *     resizes the block to 0 bytes and returns a pointer that must still be freed (it never
  *     frees and returns NULL, the behaviour C23 left undefined).  When sm_realloc fails it
- *     returns NULL and the old block is untouched and still valid.
+ *     returns NULL and the old block is untouched and still valid.  A block that has to move
+ *     to grow gets room to grow again (at least a quarter more than it had; a big block grows
+ *     its mapping without a copy where the system can), so growing one in small steps costs
+ *     time and copies linear in its final size.
  *   - sm_memalign takes any power-of-two alignment, 2 MiB and 1 GiB included: an alignment
  *     above the page size is a mapping of its own, trimmed to an aligned address
  *     (common/bigblock.h).  An alignment that is 0 or not a power of two returns NULL with

@@ -152,6 +152,16 @@ void *sm_calloc(size_t nmemb, size_t size)
     return p;
 }
 
+/* What to ask for when a block of old usable bytes must move to hold size: at least
+ * 1/GROWTH_DIVISOR more than old when it grows (phase.h), so that a block grown in small steps
+ * moves a logarithmic number of times and its copies add up to a bounded multiple of its final
+ * size.  Only a request that fits gets the room: otherwise size itself. */
+static size_t growth_room(size_t old, size_t size)
+{
+    size_t grown = old + old / GROWTH_DIVISOR;
+    return size > old && size < grown && grown <= SM_SIZE_MAX ? grown : size;
+}
+
 void *sm_realloc(void *ptr, size_t size)
 {
     if (!ptr) return sm_malloc(size);
@@ -174,7 +184,9 @@ void *sm_realloc(void *ptr, size_t size)
         count_resize(old, usable);
         return moved;
     }
-    moved = phase_malloc(size, &usable);
+    size_t ask = growth_room(old, size);
+    moved = phase_malloc(ask, &usable);
+    if (!moved && ask != size) moved = phase_malloc(size, &usable);
     if (!moved) return NULL; /* errno is set; ptr stays valid */
     count_alloc(size, usable);
     VG_NEW(moved, size, usable);

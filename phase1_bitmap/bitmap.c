@@ -19,15 +19,13 @@ size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
 
 /* BUILD-IT begin lab 1 */
 /* Where the search for a run of n >= LONG_RUN bits goes after a hole too short at i: such a run
- * holds at least one whole zero word, so jump to the next zero word and back up to the start of
- * its free run (the free bits at the top of the word before).  One compare per word skipped,
- * however many short holes that word holds. */
+ * holds at least one whole zero word, so jump to the next zero word (the summary's next set
+ * bit) and back up to the start of its free run (the free bits at the top of the word before).
+ * One summary word covers 64 map words, however many short holes they hold. */
 #define LONG_RUN 128
-static size_t next_long_hole(const uint64_t *map, size_t nbits, size_t i)
+static size_t next_long_hole(const uint64_t *map, const uint64_t *zeros, size_t nbits, size_t i)
 {
-    size_t w = (i + 63) / 64, words = nbits / 64;
-    while (w < words && map[w] != 0)
-        w++;
+    size_t words = nbits / 64, w = bitmap_next_one(zeros, words, (i + 63) / 64);
     if (w >= words) return nbits;
     /* The free bits at the top of word w - 1 (all 64 when it is the partly searched word holding
      * i and free) belong to the same run. */
@@ -37,7 +35,8 @@ static size_t next_long_hole(const uint64_t *map, size_t nbits, size_t i)
 }
 /* BUILD-IT end */
 
-size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n, size_t align)
+size_t bitmap_find_run(const uint64_t *map, const uint64_t *zeros, size_t nbits, size_t from,
+                       size_t n, size_t align)
 {
     /* BUILD-IT begin lab 1 */
     size_t i = from;
@@ -49,9 +48,9 @@ size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n,
         size_t taken = bitmap_next_one(map, i + n, i);
         if (taken == i + n) return i;
         i = taken + 1;
-        if (n >= LONG_RUN) i = next_long_hole(map, nbits, i);
+        if (n >= LONG_RUN) i = next_long_hole(map, zeros, nbits, i);
     }
-    /* BUILD-IT stub: SM_NOT_WRITTEN(1, map, nbits, from, n, align); */
+    /* BUILD-IT stub: SM_NOT_WRITTEN(1, map, zeros, nbits, from, n, align); */
     /* BUILD-IT end */
 }
 

@@ -7,8 +7,8 @@
  * that word with __builtin_ctzll (count trailing zeros, one instruction: tzcnt or bsf), so a
  * full word is skipped in a compare, never walked bit by bit.
  *
- * The pool (pool.c) keeps two of these per pool; tests/test_bitmap.c calls the searches directly
- * on bitmaps it builds.
+ * The pool (pool.c) keeps two of these per pool, and a summary of one (bitmap_summarize, below);
+ * tests/test_bitmap.c calls the searches directly on bitmaps it builds.
  */
 #ifndef PHASE1_BITMAP_H
 #define PHASE1_BITMAP_H
@@ -138,10 +138,30 @@ static inline void bitmap_clear_range(uint64_t *map, size_t i, size_t n)
  * down, with __builtin_clzll (count leading zeros). */
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below);
 
+/*
+ * The zero-word summary of a map: a second, 64 times smaller bitmap whose bit w is set when
+ * word w of the map is 0 (64 clear bits).  It lets a search for a long run go straight to the
+ * next free word, a word of the summary at a time (64 words of the map), instead of testing
+ * the map's words one by one.  Whoever changes bits [i, i + n) of the map calls
+ * bitmap_summarize(zeros, map, i, n) afterwards: it rewrites the summary bits of those words.
+ */
+static inline void bitmap_summarize(uint64_t *zeros, const uint64_t *map, size_t i, size_t n)
+{
+    for (size_t w = i / 64, last = (i + n - 1) / 64; w <= last; w++) {
+        if (map[w] == 0)
+            bitmap_set(zeros, w);
+        else
+            bitmap_clear(zeros, w);
+    }
+}
+
 /* The first index i >= from, a multiple of align (a power of two), with bits [i, i + n) all
- * clear and i + n <= nbits; BITMAP_NONE when there is none.  n >= 1.
- * Cost: each step jumps over one whole free run and one whole used run, a word at a time. */
-size_t bitmap_find_run(const uint64_t *map, size_t nbits, size_t from, size_t n, size_t align);
+ * clear and i + n <= nbits; BITMAP_NONE when there is none.  n >= 1.  zeros is map's zero-word
+ * summary (bitmap_summarize), up to date for its nbits / 64 whole words.
+ * Cost: each step jumps over one whole free run and one whole used run, a word at a time; for
+ * n >= 128, over every word that holds no free word-long gap, a summary word at a time. */
+size_t bitmap_find_run(const uint64_t *map, const uint64_t *zeros, size_t nbits, size_t from,
+                       size_t n, size_t align);
 
 /* Set bits among the first nbits. */
 size_t bitmap_count(const uint64_t *map, size_t nbits);

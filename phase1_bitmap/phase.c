@@ -4,12 +4,12 @@
  *
  * Every request up to POOL_MAX_REQUEST (256 KiB, a quarter of a pool) is a run of 16-byte
  * granules in a bitmap pool (pool.c); larger ones, and alignments above a page, get a mapping
- * of their own (common/bigblock.c).  A pointer is told apart by pool_owns(), a binary search
- * over the pools' addresses that reads nothing at the pointer.
+ * of their own (common/bigblock.c).  A pointer is told apart by the pool's lookup (pool_of in
+ * pool.c), a binary search over the pools' addresses that reads nothing at the pointer.
  *
  * Cost per call: malloc is the pool's hint test (a fresh run right after the last block) or a
- * word-at-a-time search; free is the binary search of pool_owns, then one bitmap word per 64
- * granules of the block (README.md has the measured figures).
+ * word-at-a-time search; free is the pool's lookup, then one bitmap word per 64 granules of the
+ * block (README.md has the measured figures).
  */
 #include "bigblock.h"
 #include "diag.h"
@@ -38,18 +38,19 @@ void *phase_memalign(size_t align, size_t size, size_t *usable)
     return big(size, align, usable);
 }
 
+/* A pointer in no pool (pool_free and pool_usable say 0) may be a big block. */
 size_t phase_free(void *ptr, const char *func)
 {
-    if (pool_owns(ptr)) return pool_free(ptr, func);
-    size_t n = bigblock_free(ptr);
+    size_t n = pool_free(ptr, func);
+    if (!n) n = bigblock_free(ptr);
     if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
     return n;
 }
 
 size_t phase_usable_size(const void *ptr, const char *func)
 {
-    if (pool_owns(ptr)) return pool_usable(ptr, func);
-    size_t n = bigblock_usable(ptr);
+    size_t n = pool_usable(ptr, func);
+    if (!n) n = bigblock_usable(ptr);
     if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
     return n;
 }

@@ -5,8 +5,9 @@
  * One pool is one mapping:
  *
  *   +------------------------------------+-----------------------------------------------+
- *   | struct pool (page-rounded, 20 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
- *   | header, used[1024], start[1024]    | NOACCESS to Valgrind; never read or written   |
+ *   | struct pool (page-rounded, 28 KiB) | granule area: POOL_GRANULES x 16 B = 1 MiB    |
+ *   | header, used[1024], start[1024],   | NOACCESS to Valgrind; never read or written   |
+ *   | freed[1024], zero_words[16]        |                                               |
  *   +------------------------------------+-----------------------------------------------+
  *                                        ^ granules_of(pool), page-aligned
  *
@@ -14,7 +15,8 @@
  *   used      1    1    1    0    1    1    0    0        two blocks: [0,3) and [4,6)
  *   start     1    0    0    0    1    0    0    0
  *
- * Allocation tries the pool that served the last one (`current`), from its next-fit hint, then
+ * Allocation tries the pool that served the last one (`current`), from its next-fit hint (one
+ * for short runs, one for long ones: hint_of), then
  * the other pools, then maps a new pool.  free finds the pool by binary search over `pools`
  * (sorted by address), checks the start bit, and finds the block's end as the first granule
  * that is free or starts another block.  A pool left empty is kept while there are at most
@@ -41,10 +43,12 @@
 struct pool {
     size_t used_granules;       /* == popcount(used) */
     size_t live_blocks;         /* == popcount(start) */
-    size_t hint;                /* where searches start, < POOL_GRANULES (see POOL_FIRST_FIT) */
+    size_t hint[2];             /* where searches start, < POOL_GRANULES: see hint_of */
     size_t no_run_of;           /* no free run of this many granules exists; SIZE_MAX if unknown */
     uint64_t used[POOL_WORDS];  /* 1 = granule inside a live block */
     uint64_t start[POOL_WORDS]; /* 1 = first granule of a live block; start implies used */
+    uint64_t freed[POOL_WORDS]; /* 1 = a block that started here was freed, none started since */
+    uint64_t zero_words[POOL_WORDS / 64]; /* used's summary: 1 = used[w] == 0 (bitmap.h) */
 };
 
 /* The header, rounded so that the granule area is aligned for any pool_memalign. */
@@ -128,6 +132,7 @@ static struct pool *pool_create(void)
     struct pool *pool = sysalloc(POOL_MAP); /* zero-filled: both bitmaps start clear */
     if (!pool) return NULL;
     pool->no_run_of = SIZE_MAX;
+    memset(pool->zero_words, 0xff, sizeof pool->zero_words); /* every used word is 0 */
     SM_VG_CLOSE(granules_of(pool), POOL_SIZE);
     size_t i = pools_upper_bound(pool);
     memmove(&pools[i + 1], &pools[i], (npools - i) * sizeof *pools);
@@ -149,12 +154,23 @@ static void pool_release(struct pool *pool)
 
 /* ---- Allocation. */
 
+/* Runs of at least BIG_RUN granules (1 KiB) are placed from a hint of their own, short runs
+ * from another: two next-fit streams through the pool.  With one, a small block that lives long
+ * lands right after each large one and keeps the large one's hole from being reused by a
+ * larger request (README.md, "What it gets wrong").  First fit has one low-water mark. */
+#define BIG_RUN 64
+
+static inline size_t *hint_of(struct pool *pool, size_t n)
+{
+    return &pool->hint[!POOL_FIRST_FIT && !POOL_ONE_HINT && n >= BIG_RUN];
+}
+
 /* Whether the n granules at the hint are free and lie in one bitmap word.  It is the usual case
  * while a pool fills, each block going right after the one before: a load, a shift, a compare. */
-static inline int free_at_hint(const struct pool *pool, size_t n)
+static inline int free_at_hint(struct pool *pool, size_t n)
 {
-    size_t b = pool->hint % 64;
-    return b + n <= 64 && (pool->used[pool->hint / 64] & (bitmap_mask_upto(n - 1) << b)) == 0;
+    size_t hint = *hint_of(pool, n), b = hint % 64;
+    return b + n <= 64 && (pool->used[hint / 64] & (bitmap_mask_upto(n - 1) << b)) == 0;
 }
 
 /* The first free run of n granules at a multiple of align in pool, from its hint and then from
@@ -165,11 +181,13 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
 {
     /* BUILD-IT begin lab 1 */
     if (POOL_GRANULES - pool->used_granules < n || n >= pool->no_run_of) return BITMAP_NONE;
-    size_t i = bitmap_find_run(pool->used, POOL_GRANULES, pool->hint, n, align);
-    if (i == BITMAP_NONE && pool->hint > 0 && !POOL_FIRST_FIT) {
+    size_t hint = *hint_of(pool, n);
+    size_t i = bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES, hint, n, align);
+    if (i == BITMAP_NONE && hint > 0 && !POOL_FIRST_FIT) {
         /* Wrap around: a run starting before the hint ends before hint + n - 1. */
-        size_t limit = pool->hint + n - 1;
-        i = bitmap_find_run(pool->used, limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
+        size_t limit = hint + n - 1;
+        i = bitmap_find_run(pool->used, pool->zero_words,
+                            limit < POOL_GRANULES ? limit : POOL_GRANULES, 0, n, align);
     }
     if (i == BITMAP_NONE && align == 1)
         pool->no_run_of = n; /* n < no_run_of here, so this only lowers it */
@@ -183,13 +201,15 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
     /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
     bitmap_set_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
     bitmap_set(pool->start, i);
+    bitmap_clear(pool->freed, i);
     pool->used_granules += n;
     pool->live_blocks++;
     if (!POOL_FIRST_FIT)
-        pool->hint = i + n < POOL_GRANULES ? i + n : 0;
-    else if (i == pool->hint)
-        pool->hint = i + n < POOL_GRANULES ? i + n : POOL_GRANULES - 1;
+        *hint_of(pool, n) = i + n < POOL_GRANULES ? i + n : 0;
+    else if (i == pool->hint[0])
+        pool->hint[0] = i + n < POOL_GRANULES ? i + n : POOL_GRANULES - 1;
     current = pool;
     allocations++;
     *usable = n * GRANULE;
@@ -199,33 +219,35 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
 }
 
 /* Slow path: every other pool, then a new one.  O(pools) plus the searches; pools that cannot
- * hold the run are skipped by their counters without touching their bitmaps. */
-static void *alloc_slow(size_t n, size_t align, size_t *usable)
+ * hold the run are skipped by their counters without touching their bitmaps.  Returns the pool
+ * and the run's first granule in *index; NULL when no pool has room and sysalloc refuses one. */
+static __attribute__((noinline)) struct pool *alloc_slow(size_t n, size_t align, size_t *index)
 {
     for (size_t k = 0; k < npools; k++) {
         if (pools[k] == current) continue;
-        size_t i = pool_search(pools[k], n, align);
-        if (i != BITMAP_NONE) return pool_take(pools[k], i, n, usable);
+        *index = pool_search(pools[k], n, align);
+        if (*index != BITMAP_NONE) return pools[k];
     }
-    struct pool *pool = pool_create();
-    if (!pool) {
-        errno = ENOMEM;
-        return NULL;
-    }
-    return pool_take(pool, 0, n, usable);
+    *index = 0;
+    return pool_create();
 }
 
-/* Fast path first: the granules at the current pool's hint (one word test, then the
- * bitmap updates and counters); then a search of the current pool; then alloc_slow. */
+/* Fast path first: the granules at the current pool's hint (one word test); then a search of
+ * the current pool; then alloc_slow.  Whichever finds the run, pool_take takes it. */
 static void *alloc_granules(size_t n, size_t align, size_t *usable)
 {
     struct pool *pool = current;
-    if (__builtin_expect(pool != NULL, 1)) {
-        if (align == 1 && free_at_hint(pool, n)) return pool_take(pool, pool->hint, n, usable);
-        size_t i = pool_search(pool, n, align);
-        if (i != BITMAP_NONE) return pool_take(pool, i, n, usable);
+    size_t i = BITMAP_NONE;
+    if (__builtin_expect(pool != NULL, 1))
+        i = align == 1 && free_at_hint(pool, n) ? *hint_of(pool, n) : pool_search(pool, n, align);
+    if (i == BITMAP_NONE) {
+        pool = alloc_slow(n, align, &i);
+        if (!pool) {
+            errno = ENOMEM;
+            return NULL;
+        }
     }
-    return alloc_slow(n, align, usable);
+    return pool_take(pool, i, n, usable);
 }
 
 void *pool_alloc(size_t size, size_t *usable)
@@ -245,15 +267,23 @@ void *pool_memalign(size_t align, size_t size, size_t *usable)
 
 /* ---- Free, size and resize: all start from a checked block start. */
 
-/* The pool and granule index of the live block starting at p; aborts when p is not one. */
+/* The pool and granule index of the live block starting at p; NULL when p lies in no pool.
+ * Aborts when p is in a pool but not a live block's start:
+ * "double free" when a block that started at p was freed and its granule is free still, and
+ * "invalid pointer" for anything else (mid-block, never handed out, or in a block that has
+ * reused the granule since: then the pool cannot tell a stale pointer from a wrong one). */
 static struct pool *block_at(const void *p, const char *func, size_t *index)
 {
     struct pool *pool = pool_of(p);
-    if (!pool) sm_bad_pointer(func, "invalid pointer", p);
-    size_t offset = (size_t) ((const char *) p - granules_of(pool));
-    if (offset % GRANULE || !bitmap_get(pool->start, offset / GRANULE))
-        sm_bad_pointer(func, "invalid pointer", p); /* mid-block, free, or freed already */
-    *index = offset / GRANULE;
+    if (!pool) return NULL;
+    size_t offset = (size_t) ((const char *) p - granules_of(pool)), i = offset / GRANULE;
+    if (offset % GRANULE) sm_bad_pointer(func, "invalid pointer", p);
+    if (!bitmap_get(pool->start, i))
+        sm_bad_pointer(func,
+                       bitmap_get(pool->freed, i) && !bitmap_get(pool->used, i) ? "double free"
+                                                                                : "invalid pointer",
+                       p);
+    *index = i;
     return pool;
 }
 
@@ -281,16 +311,18 @@ static void keep_no_run_of(struct pool *pool, size_t i, size_t end)
 
 size_t pool_free(void *p, const char *func)
 {
-    SM_ASSERT(pool_owns(p));
     size_t i;
     struct pool *pool = block_at(p, func, &i);
+    if (!pool) return 0;
     /* BUILD-IT begin lab 1 */
     size_t n = block_granules(pool, i);
     bitmap_clear(pool->start, i);
+    bitmap_set(pool->freed, i);
     bitmap_clear_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
-    if (POOL_FIRST_FIT && i < pool->hint) pool->hint = i;
+    if (POOL_FIRST_FIT && i < pool->hint[0]) pool->hint[0] = i;
     /* BUILD-IT stub: size_t n = 0; SM_NOT_WRITTEN(1, pool, i); */
     /* BUILD-IT end */
     keep_no_run_of(pool, i, i + n);
@@ -301,8 +333,8 @@ size_t pool_free(void *p, const char *func)
 size_t pool_usable(const void *p, const char *func)
 {
     size_t i;
-    struct pool *pool = block_at(p, func, &i);
-    return block_granules(pool, i) * GRANULE;
+    const struct pool *pool = block_at(p, func, &i);
+    return pool ? block_granules(pool, i) * GRANULE : 0;
 }
 
 int pool_resize(void *p, size_t size, size_t *usable)
@@ -310,17 +342,20 @@ int pool_resize(void *p, size_t size, size_t *usable)
     if (size > POOL_MAX_REQUEST) return 0;
     size_t i;
     struct pool *pool = block_at(p, "sm_realloc", &i);
+    if (!pool) return 0;
     size_t n = block_granules(pool, i), want = granules_for(size);
     if (want < n) {
         bitmap_clear_range(pool->used, i + want, n - want);
+        bitmap_summarize(pool->zero_words, pool->used, i + want, n - want);
         pool->used_granules -= n - want;
         pool->no_run_of = SIZE_MAX;
-        if (POOL_FIRST_FIT && i + want < pool->hint) pool->hint = i + want;
+        if (POOL_FIRST_FIT && i + want < pool->hint[0]) pool->hint[0] = i + want;
     } else if (want > n) {
         /* The granules after the block must be free, and inside the pool. */
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
             return 0;
         bitmap_set_range(pool->used, i + n, want - n);
+        bitmap_summarize(pool->zero_words, pool->used, i + n, want - n);
         pool->used_granules += want - n;
     }
     *usable = want * GRANULE;
@@ -349,20 +384,27 @@ static int check_pool(const struct pool *pool)
     /* BUILD-IT begin lab 1 */
     if ((uintptr_t) pool % sysalloc_page_size())
         return check_failed("pool is not a page-aligned mapping");
-    for (size_t w = 0; w < POOL_WORDS; w++)
+    for (size_t w = 0; w < POOL_WORDS; w++) {
         if (pool->start[w] & ~pool->used[w])
             return check_failed("a block start marked on a free granule");
+        if (pool->start[w] & pool->freed[w])
+            return check_failed("a live block start marked as freed");
+    }
     if (!runs_have_starts(pool))
         return check_failed("used granules with no block start before them");
     if (bitmap_count(pool->used, POOL_GRANULES) != pool->used_granules)
         return check_failed("used-granule count differs from the used bitmap");
     if (bitmap_count(pool->start, POOL_GRANULES) != pool->live_blocks)
         return check_failed("live-block count differs from the start bitmap");
-    if (pool->hint >= POOL_GRANULES) return check_failed("search hint outside the pool");
-    if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint)
+    for (size_t w = 0; w < POOL_WORDS; w++)
+        if (bitmap_get(pool->zero_words, w) != (pool->used[w] == 0))
+            return check_failed("zero-word summary differs from the used bitmap");
+    if (pool->hint[0] >= POOL_GRANULES || pool->hint[1] >= POOL_GRANULES)
+        return check_failed("search hint outside the pool");
+    if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint[0])
         return check_failed("first fit: a free granule below the low-water hint");
-    if (pool->no_run_of != SIZE_MAX &&
-        bitmap_find_run(pool->used, POOL_GRANULES, 0, pool->no_run_of, 1) != BITMAP_NONE)
+    if (pool->no_run_of != SIZE_MAX && bitmap_find_run(pool->used, pool->zero_words, POOL_GRANULES,
+                                                       0, pool->no_run_of, 1) != BITMAP_NONE)
         return check_failed("pool marked as having no run of n granules has one");
     return 0;
     /* BUILD-IT stub: SM_NOT_WRITTEN(1, pool); */
@@ -391,6 +433,7 @@ struct pool_bits pool_bits_of(const void *p)
 {
     size_t i;
     struct pool *pool = block_at(p, "pool_bits_of", &i);
+    if (!pool) sm_bad_pointer("pool_bits_of", "invalid pointer", p);
     return (struct pool_bits){.used = pool->used, .start = pool->start, .granule = i};
 }
 

@@ -32,12 +32,17 @@
  *                    mapping it again.
  *   POOL_FIRST_FIT   0: next fit (the hint is where the last block ended; a search that finds
  *                    nothing after it wraps to the start).  1: first fit (the hint is a
- *                    low-water mark: every granule below it is used). */
+ *                    low-water mark: every granule below it is used).
+ *   POOL_ONE_HINT    0: next fit keeps two hints, one for runs under 1 KiB and one for longer
+ *                    ones (pool.c, hint_of).  1: one hint for every size, as Randy had it. */
 #ifndef POOL_KEEP_EMPTY
 #define POOL_KEEP_EMPTY 4
 #endif
 #ifndef POOL_FIRST_FIT
 #define POOL_FIRST_FIT 0
+#endif
+#ifndef POOL_ONE_HINT
+#define POOL_ONE_HINT 0
 #endif
 
 /* A block of at least size bytes (size <= POOL_MAX_REQUEST), 16-byte aligned; its usable size
@@ -53,16 +58,17 @@ void *pool_memalign(size_t align, size_t size, size_t *usable);
  * over the pools sorted by address, never a walk over all of them; reads nothing at p. */
 int pool_owns(const void *p);
 
-/* Takes back the block starting at p (pool_owns(p) must hold) and returns its usable size.
- * A p that is not the start of a live block aborts via sm_bad_pointer(func, ...). */
+/* Takes back the block starting at p and returns its usable size; 0 when p lies in no pool
+ * (the caller's other allocators may own it: a pointer is looked up once).  A p inside a pool
+ * that is not the start of a live block aborts via sm_bad_pointer(func, ...). */
 size_t pool_free(void *p, const char *func);
 
-/* The usable size of the live block at p; bad pointers abort as in pool_free. */
+/* The usable size of the live block at p, 0 and bad pointers as in pool_free. */
 size_t pool_usable(const void *p, const char *func);
 
 /* Grows or shrinks the live block at p in place to hold size bytes.  Returns 1 and the new
- * usable size in *usable when done; 0, block untouched, when the granules after it are taken
- * or size > POOL_MAX_REQUEST. */
+ * usable size in *usable when done; 0, block untouched, when the granules after it are taken,
+ * size > POOL_MAX_REQUEST, or p lies in no pool. */
 int pool_resize(void *p, size_t size, size_t *usable);
 
 /* Checks every pool invariant (README.md); 0 when they hold, check_failed("...") otherwise. */

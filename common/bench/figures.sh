@@ -19,8 +19,8 @@
 #
 # Allocators: phase0 phase1 phase2 phase2_1, glibc jemalloc mimalloc tcmalloc, and the
 # builds with a switch off: phase2_1-no_batch_metadata (make -C phase2_1_batched
-# BATCH_METADATA=0; likewise bulk_slabs, lazy_slabs, fast_path, hybrid) and phase1-first_fit
-# (POOL_FIRST_FIT=1).  Traces: the names in common/traces/ (and scale_1e6).
+# BATCH_METADATA=0; likewise bulk_slabs, lazy_slabs, fast_path, hybrid), phase1-first_fit
+# (POOL_FIRST_FIT=1) and phase1-one_hint (POOL_ONE_HINT=1).  Traces: the names in common/traces/ (and scale_1e6).
 #
 # Metrics, and where each comes from:
 #   deterministic, measured now on the current build (cached in build/figures/ until the
@@ -69,7 +69,7 @@ dir_of() {
     phase2) echo phase2_slab ;;
     phase2_1) echo phase2_1_batched ;;
     phase2_1-no_*) echo "phase2_1_batched-${1#phase2_1-}" ;;
-    phase1-first_fit) echo phase1_bitmap-first_fit ;;
+    phase1-first_fit | phase1-one_hint) echo "phase1_bitmap-${1#phase1-}" ;;
     *) return 1 ;;
     esac
 }
@@ -83,9 +83,10 @@ build() {
     phase2_1-no_*)
         local sw=${1#phase2_1-no_}
         make -s --no-print-directory -C phase2_1_batched "${sw^^}=0" >&2 ;;
-    phase1-first_fit)
-        make -s --no-print-directory -C phase1_bitmap VARIANT=-first_fit \
-            PHASE_CPPFLAGS=-DPOOL_FIRST_FIT=1 >&2 ;;
+    phase1-*)
+        local sw=${1#phase1-}
+        make -s --no-print-directory -C phase1_bitmap "VARIANT=-$sw" \
+            "PHASE_CPPFLAGS=-DPOOL_${sw^^}=1" >&2 ;;
     esac
     make -s --no-print-directory "build/$d/smbench" >&2
 }

@@ -16,6 +16,14 @@
 
 static uint64_t map[WORDS];
 
+/* bitmap_find_run on map, with the zero-word summary made here from the map as it is. */
+static size_t find_run(size_t nbits, size_t from, size_t n, size_t align)
+{
+    uint64_t zeros[(WORDS + 63) / 64] = {0};
+    bitmap_summarize(zeros, map, 0, NBITS);
+    return bitmap_find_run(map, zeros, nbits, from, n, align);
+}
+
 /* Every bit used except [from, to). */
 static void only_free(size_t from, size_t to)
 {
@@ -27,27 +35,27 @@ static void only_free(size_t from, size_t to)
 Test(bitmap, run_ending_exactly_at_a_word_boundary)
 {
     only_free(40, 64); /* 24 free bits, the last one is bit 63 of word 0 */
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 24, 1), 40);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 25, 1), BITMAP_NONE, "the run stops at 64");
+    cr_assert_eq(find_run(NBITS, 0, 24, 1), 40);
+    cr_assert_eq(find_run(NBITS, 0, 25, 1), BITMAP_NONE, "the run stops at 64");
     only_free(64, 70); /* one starting exactly at a boundary */
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 6, 1), 64);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 7, 1), BITMAP_NONE);
+    cr_assert_eq(find_run(NBITS, 0, 6, 1), 64);
+    cr_assert_eq(find_run(NBITS, 0, 7, 1), BITMAP_NONE);
 }
 
 Test(bitmap, run_crossing_several_words)
 {
     only_free(100, 300); /* from word 1 to word 4 */
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 200, 1), 100);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 201, 1), BITMAP_NONE);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 150, 150, 1), 150, "a search may start mid-run");
-    cr_assert_eq(bitmap_find_run(map, NBITS, 150, 151, 1), BITMAP_NONE);
+    cr_assert_eq(find_run(NBITS, 0, 200, 1), 100);
+    cr_assert_eq(find_run(NBITS, 0, 201, 1), BITMAP_NONE);
+    cr_assert_eq(find_run(NBITS, 150, 150, 1), 150, "a search may start mid-run");
+    cr_assert_eq(find_run(NBITS, 150, 151, 1), BITMAP_NONE);
 }
 
 Test(bitmap, last_bit_of_the_map)
 {
     only_free(NBITS - 1, NBITS);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 1, 1), NBITS - 1);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 2, 1), BITMAP_NONE, "no run past the end");
+    cr_assert_eq(find_run(NBITS, 0, 1, 1), NBITS - 1);
+    cr_assert_eq(find_run(NBITS, 0, 2, 1), BITMAP_NONE, "no run past the end");
     cr_assert_eq(bitmap_next_zero(map, NBITS, 0), NBITS - 1);
     cr_assert_eq(bitmap_next_one(map, NBITS, NBITS - 1), NBITS, "none: nbits");
 }
@@ -56,9 +64,9 @@ Test(bitmap, bits_past_nbits_are_never_reported)
 {
     memset(map, 0, sizeof map);
     bitmap_set_range(map, 0, 100); /* bits 100..127 of word 1 stay clear */
-    cr_assert_eq(bitmap_find_run(map, 100, 0, 1, 1), BITMAP_NONE);
+    cr_assert_eq(find_run(100, 0, 1, 1), BITMAP_NONE);
     cr_assert_eq(bitmap_next_zero(map, 100, 0), 100);
-    cr_assert_eq(bitmap_find_run(map, 128, 0, 28, 1), 100);
+    cr_assert_eq(find_run(128, 0, 28, 1), 100);
 }
 
 Test(bitmap, fragmented_map_only_a_later_run_fits)
@@ -72,23 +80,23 @@ Test(bitmap, fragmented_map_only_a_later_run_fits)
         at += len + 3;
     }
     bitmap_clear_range(map, 700, 10);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 10, 1), 700);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 9, 1), hole_at[9]);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 5, 1), hole_at[5]);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 1, 1), 10, "the first hole");
+    cr_assert_eq(find_run(NBITS, 0, 10, 1), 700);
+    cr_assert_eq(find_run(NBITS, 0, 9, 1), hole_at[9]);
+    cr_assert_eq(find_run(NBITS, 0, 5, 1), hole_at[5]);
+    cr_assert_eq(find_run(NBITS, 0, 1, 1), 10, "the first hole");
 }
 
 Test(bitmap, aligned_runs)
 {
     only_free(3, 30);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 8, 8), 8);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 22, 8), 8, "8..29");
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 23, 8), BITMAP_NONE, "24 would end past 30");
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 27, 1), 3);
+    cr_assert_eq(find_run(NBITS, 0, 8, 8), 8);
+    cr_assert_eq(find_run(NBITS, 0, 22, 8), 8, "8..29");
+    cr_assert_eq(find_run(NBITS, 0, 23, 8), BITMAP_NONE, "24 would end past 30");
+    cr_assert_eq(find_run(NBITS, 0, 27, 1), 3);
     only_free(9, 40);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 24, 8), 16, "9 is unaligned, 16..39 fits");
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 25, 8), BITMAP_NONE);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 31, 1), 9);
+    cr_assert_eq(find_run(NBITS, 0, 24, 8), 16, "9 is unaligned, 16..39 fits");
+    cr_assert_eq(find_run(NBITS, 0, 25, 8), BITMAP_NONE);
+    cr_assert_eq(find_run(NBITS, 0, 31, 1), 9);
 }
 
 Test(bitmap, next_fit_start_skips_earlier_runs)
@@ -96,8 +104,8 @@ Test(bitmap, next_fit_start_skips_earlier_runs)
     memset(map, 0, sizeof map);
     bitmap_set_range(map, 0, 500);
     bitmap_clear_range(map, 10, 5);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 5, 1), 10);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 11, 5, 1), 500);
+    cr_assert_eq(find_run(NBITS, 0, 5, 1), 10);
+    cr_assert_eq(find_run(NBITS, 11, 5, 1), 500);
 }
 
 Test(bitmap, run_end_stops_at_a_free_bit_or_a_start)
@@ -135,8 +143,7 @@ Test(bitmap, agrees_with_a_bit_by_bit_search)
         size_t nbits = NBITS - rng_next(&seed) % 70, from = rng_next(&seed) % nbits;
         size_t n = 1 + rng_next(&seed) % (round % 2 ? 300 : 40),
                align = (size_t) 1 << rng_next(&seed) % 5;
-        cr_assert_eq(bitmap_find_run(map, nbits, from, n, align),
-                     slow_find_run(nbits, from, n, align),
+        cr_assert_eq(find_run(nbits, from, n, align), slow_find_run(nbits, from, n, align),
                      "round %d: nbits %zu from %zu n %zu align %zu", round, nbits, from, n, align);
     }
 }
@@ -181,8 +188,8 @@ Test(bitmap, long_run_starting_inside_the_word_before_a_free_word)
     memset(map, 0xff, sizeof map);
     bitmap_clear_range(map, 10, 10);
     bitmap_clear_range(map, 100, 100);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 100, 1), 100);
+    cr_assert_eq(find_run(NBITS, 0, 100, 1), 100);
     bitmap_clear_range(map, 200, 40); /* now 140 long: a long run, found by the jump */
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 140, 1), 100);
-    cr_assert_eq(bitmap_find_run(map, NBITS, 0, 141, 1), BITMAP_NONE);
+    cr_assert_eq(find_run(NBITS, 0, 140, 1), 100);
+    cr_assert_eq(find_run(NBITS, 0, 141, 1), BITMAP_NONE);
 }

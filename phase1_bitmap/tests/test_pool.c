@@ -187,8 +187,13 @@ Test(pool, pointers_into_free_granules_abort)
               "never handed out: %s", child_report());
     cr_assert(dies_with_abort(free_it, p + 8, "sm_free(): invalid pointer"), "%s", child_report());
     sm_free(p);
-    cr_assert(dies_with_abort(free_it, p, "sm_free(): invalid pointer"), "freed: %s",
-              child_report());
+    cr_assert(dies_with_abort(free_it, p, "sm_free(): double free"), "freed: %s", child_report());
+    char *q = sm_malloc(200);
+    cr_assert(dies_with_abort(free_it, q + 64, "sm_free(): invalid pointer"),
+              "inside a live block: %s", child_report());
+    sm_free(q);
+    cr_assert(dies_with_abort(free_it, q + 64, "sm_free(): invalid pointer"),
+              "inside a freed block, never handed out: %s", child_report());
 }
 
 Test(pool, many_pools_are_found_by_address)
@@ -215,11 +220,11 @@ Test(pool, many_pools_are_found_by_address)
     cr_assert_eq(stats().bytes_mapped, 0);
 }
 
-static void pool_free_a_stack_address(void *arg)
+static void pool_alloc_too_much(void *arg)
 {
-    char c = 0;
+    size_t usable;
     (void) arg;
-    pool_free(&c, "pool_free"); /* breaks pool_free's contract: pool_owns(p) must hold */
+    pool_alloc(POOL_MAX_REQUEST + 1, &usable); /* breaks pool_alloc's contract */
 }
 
 /* The one proof that SM_ASSERT is on where the suite runs: a caller that breaks a precondition
@@ -227,7 +232,7 @@ static void pool_free_a_stack_address(void *arg)
 Test(pool, a_broken_precondition_stops_the_test_build)
 {
     if (!SM_CHECKS) cr_skip_test("SM_ASSERT is compiled out here; make test builds with CHECKS=1");
-    cr_assert(dies_with_abort(pool_free_a_stack_address, NULL,
-                              "pool_free: precondition failed: pool_owns(p)"),
+    cr_assert(dies_with_abort(pool_alloc_too_much, NULL,
+                              "pool_alloc: precondition failed: size <= POOL_MAX_REQUEST"),
               "%s", child_report());
 }
