@@ -101,6 +101,11 @@ strace_calls() {
     awk -v s="$2" '$NF == s && $4 ~ /^[0-9]+$/ { print $4; exit }' "$dir/$1" 2>/dev/null
 }
 
+# stat_of LINE FIELD: the value of FIELD=N in an SM_STATS line.
+stat_of() {
+    sed -n "s/.* $2=\([0-9]*\).*/\1/p" <<<"$1"
+}
+
 # range VALUE MIN MAX WHAT
 range() {
     if [ -n "$1" ] && [ "$1" -ge "$2" ] && [ "$1" -le "$3" ]; then ok; else bad "$4 is '${1:-none}', expected $2 to $3"; fi
@@ -242,6 +247,11 @@ lab5() {
     for a in phase0_original phase1_bitmap phase2_slab phase2_1_batched glibc mimalloc; do
         row instr.csv "$a" sqlite instructions_per_op 1
     done
+    has grow_out.txt '^5000000$' "bash's 5,000,000-byte string (step 5)"
+    local grow
+    grow=$(grep -E '^sm_stats: phase1_bitmap bash\[[0-9]+\]: .*reallocs=[0-9]{4,}' "$dir/grow_after.txt" 2>/dev/null | head -n 1)
+    range "$(stat_of "$grow" sysremap_calls)" 1 64 "the sysremap calls of the bash that grew its string, grow_after.txt (step 5)"
+    range "$(stat_of "$grow" realloc_bytes_copied)" 0 4999999 "the bytes its reallocs copied, grow_after.txt (step 5)"
 }
 
 case $lab in

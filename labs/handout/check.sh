@@ -12,13 +12,20 @@
 #      labs/handout/common), no string of labs/handout/spoilers;
 #   3. the copy builds with `make`;
 #   4. each phase's suite fails, and every failing test names an unwritten function
-#      ("not written yet: <file> <function>, lab N 'Build it'"); every other test passes;
-#   5. the regions of labs 0 and 1 put back (what `make handout STAGE=2` ships): phase0 and
-#      phase1 pass, phase2 still fails by name, so a student can start lab 2 without lab 1; under
-#      memcheck, a program on phase1 stops at lab 4's unwritten block registration, by name;
-#   6. lab 2's put back too (STAGE=3): phase2 passes, phase2_1 fails by name;
-#   7. every region put back: phase2_1 passes too (each suite has passed once with the
-#      reference regions, which steps 5 to 7 only add to), and memcheck reports the demo's bugs.
+#      ("not written yet: <file> <function>, lab N 'Build it'"), its own lab's among them; every
+#      other test passes;
+#   5. the regions of labs 0 and 1 put back (what `make handout STAGE=2` ships): in phase0's and
+#      phase1's suites every test passes but those that name a function of a later lab (lab 5's
+#      bigblock_remap, in the shared suite), phase2 still fails by name, so a student can start
+#      lab 2 without lab 1; under memcheck, a program on phase1 stops at lab 4's unwritten block
+#      registration, by name;
+#   6. lab 2's put back too (STAGE=3): the same for phase2, and phase2_1 fails by name;
+#   7. labs 3 and 4 put back too (STAGE=5): memcheck reports the demo's bugs; phase2_1's suite
+#      fails only where lab 5's stub ran, by name; and a real program through the preload shim
+#      still gets its answer, by copying (lab 5's stub only notes that it ran);
+#   8. every region put back: every suite passes (each has passed once with the reference
+#      regions), and the same program grows its buffer by sysremap.
+# At stage S a test may fail only by naming an unwritten function of lab S or later.
 # Work and logs: build/handout-check/.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 2
@@ -94,14 +101,19 @@ make -C "$H" >"$work/build.log" 2>&1 || {
     fail "the copy does not build (log: $work/build.log)"
 }
 
-# suite PHASE EXPECT: runs the phase's suite in the copy (EXPECT stubs: one test at a time, so
-# that each failure's output stays together).  EXPECT pass: every test passes.  EXPECT stubs: it fails,
-# and every failing test printed the name of an unwritten function.
+# The last lab with a region: a stage past it puts every region back.
+last_lab=$(cd "$src" && sed -n 's|^[[:space:]]*/\* BUILD-IT begin lab \([0-9]*\) \*/$|\1|p' "${marked[@]}" | sort -n | tail -n 1)
+
+# suite PHASE STAGE [LAB]: runs the phase's suite in the copy as put back for STAGE (the regions
+# of labs before STAGE complete, the others stubs).  A test may fail only by naming an unwritten
+# function of lab STAGE or later ("not written yet: <file> <function>, lab N 'Build it'"); with
+# LAB, the suite must fail, and name a function of lab LAB.  At a stage past the last lab every
+# test must pass.
 suite() {
-    local log=$work/$1.$2.log
+    local phase=$1 stage=$2 own=${3:-} log=$work/$1.stage$2.log
     local args=() dir
-    [ "$2" = stubs ] && args=(--jobs=1) # a failing test's output in one piece
-    case $1 in
+    [ "$stage" -le "$last_lab" ] && args=(--jobs=1) # a failing test's output in one piece
+    case $phase in
     phase0) dir=phase0_original ;;
     phase1) dir=phase1_bitmap ;;
     phase2) dir=phase2_slab ;;
@@ -110,30 +122,39 @@ suite() {
     # The default build's suite only (phase2_1's `make test` adds a build per switch; lab 3 runs
     # those), from the phase's folder as `make PHASE test` runs it.
     make --no-print-directory -C "$H/$dir" "$H/build/$dir/test_sm" "$H/build/$dir/libsm.so" \
-        >"$log" 2>&1 || fail "$1's suite does not build (log: $log)"
+        >"$log" 2>&1 || fail "$phase's suite does not build at stage $stage (log: $log)"
     (cd "$H/$dir" && "$H/build/$dir/test_sm" "${args[@]}") >>"$log" 2>&1
     local status=$?
     local summary
     summary=$(grep 'Synthesis' "$log" | tail -n 1)
-    if [ "$2" = pass ]; then
-        [ $status -eq 0 ] || fail "$1's suite fails with the reference regions back: $summary (log: $log)"
-        echo "    $1: passes ($summary)"
+    [ -n "$summary" ] || fail "$phase's suite did not run at stage $stage (log: $log)"
+    if [ "$stage" -gt "$last_lab" ]; then
+        [ $status -eq 0 ] || fail "$phase's suite fails with every reference region back: $summary (log: $log)"
+        echo "    $phase: passes ($summary)"
         return
     fi
-    [ $status -ne 0 ] || fail "$1's suite passes with its regions stubbed (log: $log)"
-    [ -n "$summary" ] || fail "$1's suite did not run (log: $log)"
-    awk '
-        /not written yet: [a-z0-9_]+\/[a-z0-9_]+\.[ch] [a-z0-9_]+, lab [0-9]+ .Build it./ { named = 1 }
+    [ -z "$own" ] || [ $status -ne 0 ] || fail "$phase's suite passes with lab $own's regions stubbed (log: $log)"
+    awk -v stage="$stage" -v own="${own:--1}" '
+        /not written yet: [a-z0-9_]+\/[a-z0-9_]+\.[ch] [a-z0-9_]+, lab [0-9]+ .Build it./ {
+            match($0, /, lab [0-9]+ /)
+            lab = substr($0, RSTART + 6, RLENGTH - 7) + 0
+            if (lab >= stage) named = 1
+            if (lab == own) owned = 1
+        }
         /^\[FAIL\] / {
             failing++
-            if (!named) { print "    not named: " $0; bad++ }
+            if (!named) { print "    not named (or named a lab before " stage "): " $0; bad++ }
             named = 0
         }
         /^\[PASS\] / { named = 0 }
-        END { exit !(failing > 0 && bad == 0) }' "$log" ||
-        fail "$1: a failing test that names no unwritten function (log: $log)"
-    echo "    $1: fails, naming $(grep -o 'not written yet: [^,]*' "$log" | sort -u | sed 's/not written yet: //' |
-        paste -sd ' ' | sed 's/ \([a-z0-9_]*\/\)/; \1/g') ($summary)"
+        END { exit !(bad == 0 && (own < 0 || owned)) }' "$log" ||
+        fail "$phase at stage $stage: a failing test that names no unwritten function of lab $stage or later${own:+, or none of lab $own} (log: $log)"
+    if [ $status -eq 0 ]; then
+        echo "    $phase: passes ($summary)"
+    else
+        echo "    $phase: fails only by name: $(grep -o 'not written yet: [^,]*, lab [0-9]*' "$log" | sort -u |
+            sed 's/not written yet: //' | paste -sd ';' | sed 's/;/; /g') ($summary)"
+    fi
 }
 
 # put_back STAGE: the copy's files with regions as `make handout STAGE` writes them.
@@ -147,13 +168,16 @@ put_back() {
 
 PHASES="phase0 phase1 phase2 phase2_1"
 step "4. every suite fails on its stubs, by name, and nowhere else"
-for p in $PHASES; do suite "$p" stubs; done
+suite phase0 0 0
+suite phase1 0 1
+suite phase2 0 2
+suite phase2_1 0 3
 
 step "5. labs 0 and 1 put back (make handout STAGE=2): a student can start lab 2"
 put_back 2
-suite phase0 pass
-suite phase1 pass
-suite phase2 stubs
+suite phase0 2
+suite phase1 2
+suite phase2 2 2
 
 # memcheck_demo EXPECT: common/valgrind/demo.c on phase1 under memcheck.  EXPECT stub: it stops
 # at lab 4's unwritten block registration, by name.  EXPECT exact: memcheck reports the demo's
@@ -176,12 +200,39 @@ memcheck_demo stub
 
 step "6. lab 2 put back too (STAGE=3): a student can start lab 3"
 put_back 3
-suite phase2 pass
-suite phase2_1 stubs
+suite phase2 3
+suite phase2_1 3 3
 
-# phase0 to phase2 passed above with the same code; what is left is phase2_1 and memcheck.
-step "7. every region put back: the last suite passes, memcheck sees the demo's bugs"
-put_back 99
-suite phase2_1 pass
+# grow_through_shim EXPECT: a shell reads 1,000,000 bytes from a command substitution on phase1
+# through the preload shim (lab 5's observation).  It must print the length either way.  EXPECT
+# copy: no sysremap call (lab 5's stub ran and realloc copied).  EXPECT remap: sysremap calls.
+grow_through_shim() {
+    local log=$work/shim.$1.log out
+    make --no-print-directory -C "$H" build/phase1_bitmap/libsm_preload.so >"$log" 2>&1 ||
+        fail "make build/phase1_bitmap/libsm_preload.so (log: $log)"
+    # shellcheck disable=SC2016 # the child shell expands it
+    out=$(SM_STATS=1 "$H/common/preload/run.sh" phase1 bash -c 'x=$(head -c 1000000 /dev/zero | tr "\0" a); echo ${#x}' 2>>"$log")
+    [ "$out" = 1000000 ] || fail "bash through the shim printed '$out', not 1000000 (log: $log)"
+    local remaps
+    remaps=$(sed -n 's/^sm_stats: phase1_bitmap bash\[[0-9]*\]: .*reallocs=[1-9][0-9]\{2,\} .* sysremap_calls=\([0-9]*\).*/\1/p' "$log" | head -n 1)
+    [ -n "$remaps" ] || fail "no SM_STATS line of the bash that grew its buffer (log: $log)"
+    if [ "$1" = copy ]; then
+        [ "$remaps" -eq 0 ] || fail "bash through the shim made $remaps sysremap calls with lab 5's stub (log: $log)"
+        echo "    bash through the shim: the right answer, by copying (no sysremap call)"
+    else
+        [ "$remaps" -gt 0 ] || fail "bash through the shim made no sysremap call with every region back (log: $log)"
+        echo "    bash through the shim: the right answer, $remaps sysremap calls"
+    fi
+}
+
+step "7. labs 3 and 4 put back too (STAGE=5): a student can start lab 5"
+put_back 5
 memcheck_demo exact
+suite phase2_1 5 5
+grow_through_shim copy
+
+step "8. every region put back: every suite passes"
+put_back $((last_lab + 1))
+for p in $PHASES; do suite "$p" $((last_lab + 1)); done
+grow_through_shim remap
 echo "handout-check: passed (work and logs: $work)"

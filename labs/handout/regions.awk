@@ -11,8 +11,10 @@
 #     /* BUILD-IT end */
 #
 # a region of a lab before `stage` is kept (markers dropped); any other is replaced by its stub,
-# at the stub line's indentation, under a comment that sends the student to the handout.  A
-# region without a stub line (a helper the student writes as they like) is dropped entirely.
+# at the stub line's indentation, one statement a line, under a comment that sends the student to
+# the handout.  The stub calls SM_NOT_WRITTEN(lab, ...), or SM_NOT_WRITTEN_NOTE(lab, ...) and
+# returns where the caller has a slower correct way (common/not_written.h).  A region without a
+# stub line (a helper the student writes as they like) is dropped entirely.
 # In a Markdown file, the lines between a line that is exactly <!-- INSTRUCTOR-ONLY begin --> and
 # one that is exactly <!-- INSTRUCTOR-ONLY end --> are dropped.  In any other file (a Makefile,
 # a script), a line that ends in "# INSTRUCTOR-ONLY" is dropped.  Nested, unclosed or mismatched
@@ -37,7 +39,7 @@ hide || !c { if (!hide) print; next }
     stub = $0
     sub(/\/\* BUILD-IT stub: /, "", stub)
     sub(/ \*\/$/, "", stub)
-    if (stub !~ "SM_NOT_WRITTEN\\(" lab "[,)]") fail("the stub must call SM_NOT_WRITTEN(" lab ", ...)")
+    if (stub !~ "SM_NOT_WRITTEN(_NOTE)?\\(" lab "[,)]") fail("the stub must call SM_NOT_WRITTEN(" lab ", ...) or SM_NOT_WRITTEN_NOTE(" lab ", ...)")
     next
 }
 /\/\* BUILD-IT end \*\/$/ {
