@@ -11,9 +11,10 @@
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
 # PROCS driver processes per allocator and trace (3 in a full compare; 1 with --quick, in bench
-# mode, and for phase2's slow cells), the row of the fastest kept: on a VM a whole process now and then runs 1.5-2x slower
-# than the next one of the same binary (glibc on real_sqlite, 9 against 15 ns/op here), and
-# the fastest of three compares each allocator at its best.  A driver is build/<phase>/smbench,
+# mode, and for phase2's slow cells), the row of the fastest kept: on a VM a whole process now
+# and then runs markedly slower than the next one of the same binary on the same trace
+# (common/bench/README.md, "Caps, and why"), and the fastest of three compares each allocator
+# at its best.  A driver is build/<phase>/smbench,
 # or build/system/smbench with
 # LD_PRELOAD for jemalloc, mimalloc and tcmalloc (the driver is told which allocator it must
 # find, so a preload that did not take is an error, not a mislabelled row).  A cell that fails
