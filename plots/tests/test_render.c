@@ -200,76 +200,66 @@ static char *expect_figure(const char *name)
     return svg;
 }
 
-static void expect_text(const char *svg, const char *text, const char *figure)
+/* Renders the figure (expect_figure) and requires each text of shows in its SVG and none of
+ * hides; both lists end with NULL. */
+static void expect_figure_text(const char *name, const char *const *shows, const char *const *hides)
 {
-    cr_expect_not_null(strstr(svg, text), "%s should show \"%s\"", figure, text);
-}
-
-static void expect_no_text(const char *svg, const char *text, const char *figure)
-{
-    cr_expect_null(strstr(svg, text), "%s should not show \"%s\"", figure, text);
+    char *svg = expect_figure(name);
+    for (; *shows; shows++)
+        cr_expect_not_null(strstr(svg, *shows), "%s should show \"%s\"", name, *shows);
+    for (; *hides; hides++)
+        cr_expect_null(strstr(svg, *hides), "%s should not show \"%s\"", name, *hides);
+    free(svg);
 }
 
 TestSuite(plots, .init = setup, .fini = teardown);
 
 Test(plots, fig1_time_per_op)
 {
-    char *svg = expect_figure("fig1_time_per_op");
-    expect_text(svg, "Time per operation", "fig1");
-    expect_text(svg, "time per operation (ns, log scale)", "fig1");
-    expect_text(svg, "phase2_1_batched", "fig1");
-    expect_text(svg, "phase1_bitmap [INFO MODE]", "fig1");
-    expect_text(svg, "glibc", "fig1");
-    expect_text(svg, "slab_mix", "fig1");
-    expect_no_text(svg, "scale_1e3", "fig1");
-    free(svg);
+    expect_figure_text("fig1_time_per_op",
+                       (const char *[]){"Time per operation", "time per operation (ns, log scale)",
+                                        "phase2_1_batched", "phase1_bitmap [INFO MODE]", "glibc",
+                                        "slab_mix", NULL},
+                       (const char *[]){"scale_1e3", NULL});
 }
 
 Test(plots, fig2_sysalloc)
 {
-    char *svg = expect_figure("fig2_sysalloc");
-    expect_text(svg, "sysalloc calls per 1,000 allocations", "fig2");
-    expect_text(svg, "phase2_slab", "fig2");
-    expect_text(svg, "one call per allocation", "fig2");
-    expect_no_text(svg, "glibc", "fig2");
-    expect_no_text(svg, "scale_1e3", "fig2");
-    free(svg);
+    expect_figure_text("fig2_sysalloc",
+                       (const char *[]){"sysalloc calls per 1,000 allocations", "phase2_slab",
+                                        "one call per allocation", NULL},
+                       (const char *[]){"glibc", "scale_1e3", NULL});
 }
 
 Test(plots, fig3_scaling)
 {
-    char *svg = expect_figure("fig3_scaling");
-    expect_text(svg, "operations in the trace", "fig3");
-    expect_text(svg, "phase0_original", "fig3");
-    expect_text(svg, "glibc", "fig3");
-    free(svg);
+    expect_figure_text(
+        "fig3_scaling",
+        (const char *[]){"operations in the trace", "phase0_original", "glibc", NULL},
+        (const char *[]){NULL});
 }
 
 Test(plots, fig4_memory)
 {
-    char *svg = expect_figure("fig4_memory");
-    expect_text(svg, "peak live payload (bytes", "fig4");
-    expect_text(svg, "utilization 100%", "fig4");
-    expect_text(svg, "phase2_slab", "fig4");
-    expect_no_text(svg, "glibc", "fig4");
-    free(svg);
+    expect_figure_text(
+        "fig4_memory",
+        (const char *[]){"peak live payload (bytes", "utilization 100%", "phase2_slab", NULL},
+        (const char *[]){"glibc", NULL});
 }
 
 Test(plots, fig5_instructions)
 {
-    char *svg = expect_figure("fig5_instructions");
-    expect_text(svg, "instructions per operation", "fig5");
-    expect_text(svg, "phase2_1_batched", "fig5");
-    free(svg);
+    expect_figure_text("fig5_instructions",
+                       (const char *[]){"instructions per operation", "phase2_1_batched", NULL},
+                       (const char *[]){NULL});
 }
 
 Test(plots, fig6_ablation)
 {
-    char *svg = expect_figure("fig6_ablation");
-    expect_text(svg, "phase2_1_batched ablation", "fig6");
-    expect_text(svg, "all corrections", "fig6");
-    expect_text(svg, "BATCH_METADATA=0", "fig6");
-    free(svg);
+    expect_figure_text(
+        "fig6_ablation",
+        (const char *[]){"phase2_1_batched ablation", "all corrections", "BATCH_METADATA=0", NULL},
+        (const char *[]){NULL});
 }
 
 Test(plots, missing_csv_is_skipped)
@@ -356,33 +346,32 @@ static void write_film(const char *phase, int frames)
 Test(plots, heapmap)
 {
     write_file("heapmap.csv", heapmap_csv);
-    char *svg = expect_figure("heapmap");
-    expect_text(svg, "phase1_bitmap at peak (op 11150): 2 regions", "heapmap");
-    expect_text(svg, "phase1_bitmap at end (op 13370)", "heapmap");
-    expect_text(svg, "pool, 1.0 MiB, 63% live", "heapmap");
-    expect_text(svg, "binned into 400 cells", "heapmap");
-    expect_text(svg, "metadata", "heapmap");
-    free(svg);
+    expect_figure_text("heapmap",
+                       (const char *[]){"phase1_bitmap at peak (op 11150): 2 regions",
+                                        "phase1_bitmap at end (op 13370)",
+                                        "pool, 1.0 MiB, 63% live", "binned into 400 cells",
+                                        "metadata", NULL},
+                       (const char *[]){NULL});
 }
 
 Test(plots, heapmaps)
 {
     write_file("heapmaps.csv", heapmaps_csv);
-    char *svg = expect_figure("heapmaps");
-    expect_text(svg, "Every phase on slab_mix at peak (op 11150)", "heapmaps");
-    expect_text(svg, "phase2_slab at peak (op 11150): 2260 regions, 1900 drawn", "heapmaps");
-    expect_text(svg, "SM_AllocationEnhanced x318, 4.0 KiB, 0% live", "heapmaps");
-    expect_text(svg, "phase2_1_batched at peak", "heapmaps");
-    free(svg);
+    expect_figure_text("heapmaps",
+                       (const char *[]){"Every phase on slab_mix at peak (op 11150)",
+                                        "phase2_slab at peak (op 11150): 2260 regions, 1900 drawn",
+                                        "SM_AllocationEnhanced x318, 4.0 KiB, 0% live",
+                                        "phase2_1_batched at peak", NULL},
+                       (const char *[]){NULL});
 }
 
 Test(plots, heapmap_film)
 {
     write_film("phase0_original", 4);
-    char *svg = expect_figure("heapmap_film");
-    expect_text(svg, "phase0_original on slab_mix: the fragmentation film", "heapmap_film");
-    expect_text(svg, "a walk every 50 operations (4 frames)", "heapmap_film");
-    free(svg);
+    expect_figure_text("heapmap_film",
+                       (const char *[]){"phase0_original on slab_mix: the fragmentation film",
+                                        "a walk every 50 operations (4 frames)", NULL},
+                       (const char *[]){NULL});
 }
 
 /* Runs heapmap_gif.gp the way make heapmap does; returns its exit status, stderr in output. */

@@ -104,19 +104,25 @@ static const char *csv_field(const char *line, int field, char *buf, size_t n)
 
 TestSuite(trace, .init = make_tmpdir, .fini = remove_tmpdir);
 
-Test(trace, good_trace_counts)
+/* Loads the trace at path, which must load. */
+static struct trace load_ok(const char *path)
 {
     struct trace t;
     char err[256];
-    const char *p = write_file("good.rep", "999\n2\n5\n1\n"
-                                           "a 0 100\n"
-                                           "# a comment, skipped\n"
-                                           "a 1 50\n"
-                                           "f 0\n"
-                                           "\n"
-                                           "r 1 200\n"
-                                           "f 1\n");
-    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    cr_assert_eq(trace_load(path, &t, err, sizeof err), 0, "%s", err);
+    return t;
+}
+
+Test(trace, good_trace_counts)
+{
+    struct trace t = load_ok(write_file("good.rep", "999\n2\n5\n1\n"
+                                                    "a 0 100\n"
+                                                    "# a comment, skipped\n"
+                                                    "a 1 50\n"
+                                                    "f 0\n"
+                                                    "\n"
+                                                    "r 1 200\n"
+                                                    "f 1\n"));
     cr_expect_str_eq(t.name, "good");
     cr_expect_eq(t.num_ids, 2);
     cr_expect_eq(t.num_ops, 5);
@@ -156,10 +162,7 @@ Test(trace, fewer_operations_than_header)
 /* CMU's driver stops at the header's count: so does the reader, with one warning. */
 Test(trace, lines_past_the_header_count_are_ignored_with_a_warning)
 {
-    struct trace t;
-    char err[256];
-    const char *p = write_file("extra.rep", "0\n2\n1\n1\na 0 8\nf 0\nf 1\n");
-    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    struct trace t = load_ok(write_file("extra.rep", "0\n2\n1\n1\na 0 8\nf 0\nf 1\n"));
     cr_expect_eq(t.num_ops, 1);
     cr_expect(strstr(t.warning, "extra.rep:6: 2 lines after the header's 1 operations") != NULL,
               "warning: \"%s\"", t.warning);
@@ -169,10 +172,7 @@ Test(trace, lines_past_the_header_count_are_ignored_with_a_warning)
 /* "f -1" is CMU's free(NULL): accepted, replayed as sm_free(NULL), warned about once. */
 Test(trace, free_of_minus_one_is_free_null)
 {
-    struct trace t;
-    char err[256];
-    const char *p = write_file("null.rep", "0\n1\n4\n1\nf -1\na 0 8\nf -1\nf 0\n");
-    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    struct trace t = load_ok(write_file("null.rep", "0\n1\n4\n1\nf -1\na 0 8\nf -1\nf 0\n"));
     cr_expect_eq(t.num_ids, 2, "id 0 and the null id");
     cr_expect_eq(t.null_id, 1);
     cr_expect_eq(t.ops[0].kind, OP_FREE);
@@ -190,11 +190,8 @@ Test(trace, free_of_minus_one_is_free_null)
  * space ("f 5 "): both read like plain lines, header included. */
 Test(trace, crlf_line_ends_and_trailing_spaces)
 {
-    struct trace t;
-    char err[256];
-    const char *p =
-        write_file("dos.rep", "0\r\n2\r\n4\r\n1\r\na 0 8\r\nr 1 24 \r\nf 0 \r\nf -1\r\n");
-    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    struct trace t =
+        load_ok(write_file("dos.rep", "0\r\n2\r\n4\r\n1\r\na 0 8\r\nr 1 24 \r\nf 0 \r\nf -1\r\n"));
     cr_expect_eq(t.num_ops, 4);
     cr_expect_eq(t.ops[1].size, 24);
     cr_expect_eq(t.ops[3].id, t.null_id);
@@ -210,21 +207,15 @@ Test(trace, missing_size_is_an_error)
 /* A header may claim 2^26 ids; the tables follow the ids used (here 1). */
 Test(trace, id_table_is_sized_from_the_ids_used)
 {
-    struct trace t;
-    char err[256];
-    const char *p = write_file("many.rep", "0\n67108864\n2\n1\na 0 8\nf 0\n");
-    cr_assert_eq(trace_load(p, &t, err, sizeof err), 0, "%s", err);
+    struct trace t = load_ok(write_file("many.rep", "0\n67108864\n2\n1\na 0 8\nf 0\n"));
     cr_expect_eq(t.num_ids, 1);
     trace_free(&t);
 }
 
 Test(trace, name_keeps_everything_but_the_rep_suffix)
 {
-    struct trace a, b;
-    char err[256];
     const char *text = "0\n1\n1\n1\na 0 8\n";
-    cr_assert_eq(trace_load(write_file("ls.rep", text), &a, err, sizeof err), 0, "%s", err);
-    cr_assert_eq(trace_load(write_file("ls.1.rep", text), &b, err, sizeof err), 0, "%s", err);
+    struct trace a = load_ok(write_file("ls.rep", text)), b = load_ok(write_file("ls.1.rep", text));
     cr_expect_str_eq(a.name, "ls");
     cr_expect_str_eq(b.name, "ls.1");
     trace_free(&a);
@@ -371,10 +362,7 @@ static struct trace load_generated(const char *pattern)
     snprintf(path, sizeof path, "%s/%s.rep", tmpdir, pattern);
     snprintf(cmd, sizeof cmd, "%s %s > %s", GENTRACE, pattern, path);
     cr_assert_eq(system(cmd), 0, "%s failed", cmd);
-    struct trace t;
-    char err[256];
-    cr_assert_eq(trace_load(path, &t, err, sizeof err), 0, "%s", err);
-    return t;
+    return load_ok(path);
 }
 
 static void expect_verify_fails(const struct bench_allocator *a, const char *pattern,
@@ -695,14 +683,11 @@ Test(gentrace, shipped_traces_regenerate_byte_for_byte)
 /* The seed's figures: Phase 1 made 4,550 allocations; Phase 2 6,685 over 11 size classes. */
 Test(gentrace, seed_traces_have_the_seed_counts)
 {
-    struct trace t;
-    char err[256];
-    cr_assert_eq(trace_load(ROOT "/common/traces/phase1_pattern.rep", &t, err, sizeof err), 0, "%s",
-                 err);
+    struct trace t = load_ok(ROOT "/common/traces/phase1_pattern.rep");
     cr_expect_eq(t.allocs, 4550);
     trace_free(&t);
 
-    cr_assert_eq(trace_load(ROOT "/common/traces/slab_mix.rep", &t, err, sizeof err), 0, "%s", err);
+    t = load_ok(ROOT "/common/traces/slab_mix.rep");
     cr_expect_eq(t.allocs, 6685);
     static const uint64_t classes[11] = {8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048};
     int used[11] = {0}, n = 0;
