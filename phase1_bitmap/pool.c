@@ -152,6 +152,20 @@ static void pool_release(struct pool *pool)
     sysfree(pool, POOL_MAP);
 }
 
+/* Marks granules [i, i + n) used, or free, in `used` and in its zero-word summary together:
+ * the summary is never out of step outside these two. */
+static inline void used_set(struct pool *pool, size_t i, size_t n)
+{
+    bitmap_set_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
+}
+
+static inline void used_clear(struct pool *pool, size_t i, size_t n)
+{
+    bitmap_clear_range(pool->used, i, n);
+    bitmap_summarize(pool->zero_words, pool->used, i, n);
+}
+
 /* ---- Allocation. */
 
 /* Runs of at least BIG_RUN granules (1 KiB) are placed from a hint of their own, short runs
@@ -202,8 +216,7 @@ static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usa
 {
     /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
-    bitmap_set_range(pool->used, i, n);
-    bitmap_summarize(pool->zero_words, pool->used, i, n);
+    used_set(pool, i, n);
     bitmap_set(pool->start, i);
     bitmap_clear(pool->freed, i);
     pool->used_granules += n;
@@ -320,8 +333,7 @@ size_t pool_free(void *p, const char *func)
     size_t n = block_granules(pool, i);
     bitmap_clear(pool->start, i);
     bitmap_set(pool->freed, i);
-    bitmap_clear_range(pool->used, i, n);
-    bitmap_summarize(pool->zero_words, pool->used, i, n);
+    used_clear(pool, i, n);
     pool->used_granules -= n;
     pool->live_blocks--;
     if (POOL_FIRST_FIT && i < pool->hint[0]) pool->hint[0] = i;
@@ -347,8 +359,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
     if (!pool) return 0;
     size_t n = block_granules(pool, i), want = granules_for(size);
     if (want < n) {
-        bitmap_clear_range(pool->used, i + want, n - want);
-        bitmap_summarize(pool->zero_words, pool->used, i + want, n - want);
+        used_clear(pool, i + want, n - want);
         pool->used_granules -= n - want;
         pool->no_run_of = SIZE_MAX;
         if (POOL_FIRST_FIT && i + want < pool->hint[0]) pool->hint[0] = i + want;
@@ -356,8 +367,7 @@ int pool_resize(void *p, size_t size, size_t *usable)
         /* The granules after the block must be free, and inside the pool. */
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
             return 0;
-        bitmap_set_range(pool->used, i + n, want - n);
-        bitmap_summarize(pool->zero_words, pool->used, i + n, want - n);
+        used_set(pool, i + n, want - n);
         pool->used_granules += want - n;
     }
     *usable = want * GRANULE;
@@ -391,6 +401,8 @@ static int check_pool(const struct pool *pool)
             return check_failed("a block start marked on a free granule");
         if (pool->start[w] & pool->freed[w])
             return check_failed("a live block start marked as freed");
+        if (bitmap_get(pool->zero_words, w) != (pool->used[w] == 0))
+            return check_failed("zero-word summary differs from the used bitmap");
     }
     if (!runs_have_starts(pool))
         return check_failed("used granules with no block start before them");
@@ -398,9 +410,6 @@ static int check_pool(const struct pool *pool)
         return check_failed("used-granule count differs from the used bitmap");
     if (bitmap_count(pool->start, POOL_GRANULES) != pool->live_blocks)
         return check_failed("live-block count differs from the start bitmap");
-    for (size_t w = 0; w < POOL_WORDS; w++)
-        if (bitmap_get(pool->zero_words, w) != (pool->used[w] == 0))
-            return check_failed("zero-word summary differs from the used bitmap");
     if (pool->hint[0] >= POOL_GRANULES || pool->hint[1] >= POOL_GRANULES)
         return check_failed("search hint outside the pool");
     if (POOL_FIRST_FIT && bitmap_next_zero(pool->used, POOL_GRANULES, 0) < pool->hint[0])
