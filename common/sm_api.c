@@ -178,10 +178,7 @@ void *sm_realloc(void *ptr, size_t size)
         count_resize(old, usable);
         return ptr;
     }
-    /* Only a growing block of whole pages can be a mapping of its own (a big block): the
-     * others go straight to the copy, without the phase's lookup. */
-    void *moved =
-        size > old && old % sysalloc_page_size() == 0 ? phase_remap(ptr, size, &usable) : NULL;
+    void *moved = phase_remap(ptr, size, &usable);
     if (moved) {
         VG_MOVED(ptr, moved, kept, size, usable);
         count_resize(old, usable);
