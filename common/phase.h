@@ -33,9 +33,11 @@ size_t phase_free(void *ptr, const char *func);
 /* The usable size of a live block; bad pointers abort as in phase_free. */
 size_t phase_usable_size(const void *ptr, const char *func);
 
-/* Tries to resize a live block in place to hold size bytes.  Returns 1 and the new usable size
- * in *usable when it did; 0, with the block untouched, when it could not. */
-int phase_resize(void *ptr, size_t size, size_t *usable);
+/* Tries to resize a live block in place to hold size bytes.  Returns the block's usable size
+ * before the call, as phase_usable_size would (bad pointers abort the same way), and stores its
+ * new usable size in *usable when it did, 0 when it could not (the block untouched).  One call,
+ * so that sm_realloc looks the block up once. */
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func);
 
 /* Moves a live block to hold size bytes without copying it, where the phase can: a big block
  * (common/bigblock.h) grows by remapping its pages.  Returns the new address, with the new

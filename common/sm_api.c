@@ -165,15 +165,18 @@ static size_t growth_room(size_t old, size_t size)
 void *sm_realloc(void *ptr, size_t size)
 {
     if (!ptr) return sm_malloc(size);
-    size_t old = phase_usable_size(ptr, "sm_realloc"); /* aborts on a bad pointer */
+    if (size > SM_SIZE_MAX) {
+        phase_usable_size(ptr, "sm_realloc"); /* a bad pointer aborts all the same */
+        counted.reallocs++;
+        return no_memory();
+    }
+    size_t usable, old = phase_resize(ptr, size, &usable, "sm_realloc"); /* aborts on a bad one */
     counted.reallocs++;
-    if (size > SM_SIZE_MAX) return no_memory();
 
     /* The bytes worth keeping: all usable ones, but under memcheck only those it was told
      * of (the rest is NOACCESS slack, and copying it would be reported). */
     size_t kept = sm_vg_running() ? sm_vg_known_size(ptr, old) : old;
-    size_t usable;
-    if (phase_resize(ptr, size, &usable)) {
+    if (usable) {
         VG_RESIZED(ptr, kept, size, usable);
         count_resize(old, usable);
         return ptr;

@@ -63,13 +63,14 @@ size_t phase_usable_size(const void *ptr, const char *func)
     return n;
 }
 
-int phase_resize(void *ptr, size_t size, size_t *usable)
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
 {
-    if (!heap_owns(ptr)) {
-        *usable = bigblock_usable(ptr);
-        return size <= *usable;
-    }
-    return size <= LARGE_THRESHOLD && heap_resize(ptr, size, usable);
+    size_t old = phase_usable_size(ptr, func);
+    if (!heap_owns(ptr))
+        *usable = size <= old ? old : 0; /* a big block keeps its mapping while size fits */
+    else if (size > LARGE_THRESHOLD || !heap_resize(ptr, size, usable))
+        *usable = 0;
+    return old;
 }
 
 /* A big block grows by remapping its pages (bigblock_remap); a heap block moves by a copy. */

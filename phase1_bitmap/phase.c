@@ -57,11 +57,14 @@ size_t phase_usable_size(const void *ptr, const char *func)
 
 /* A pool block grows into free granules after it or shrinks in place; a big block keeps its
  * mapping while the new size fits.  Anything else moves (sm_api.c copies). */
-int phase_resize(void *ptr, size_t size, size_t *usable)
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
 {
-    if (pool_owns(ptr)) return pool_resize(ptr, size, usable);
-    *usable = bigblock_usable(ptr);
-    return size <= *usable && size > POOL_MAX_REQUEST;
+    size_t old = pool_resize(ptr, size, usable, func);
+    if (old) return old;
+    old = bigblock_usable(ptr);
+    if (!old) sm_bad_pointer(func, "invalid pointer", ptr);
+    *usable = size <= old && size > POOL_MAX_REQUEST ? old : 0;
+    return old;
 }
 
 /* A big block grows by remapping its pages (bigblock_remap); a pool block moves by a copy. */

@@ -351,13 +351,25 @@ size_t pool_usable(const void *p, const char *func)
     return pool ? block_granules(pool, i) * GRANULE : 0;
 }
 
-int pool_resize(void *p, size_t size, size_t *usable)
+/* Granules [from, to) were just taken by a block grown in place.  A hint that pointed into them
+ * moves to their end, so that the next allocation from it still finds free granules there (the
+ * fast path) instead of a search. */
+static void hints_past(struct pool *pool, size_t from, size_t to)
 {
-    if (size > POOL_MAX_REQUEST) return 0;
+    for (size_t k = 0; k < 2; k++) {
+        if (pool->hint[k] >= from && pool->hint[k] < to)
+            pool->hint[k] = to < POOL_GRANULES ? to : POOL_FIRST_FIT ? POOL_GRANULES - 1 : 0;
+    }
+}
+
+size_t pool_resize(void *p, size_t size, size_t *usable, const char *func)
+{
     size_t i;
-    struct pool *pool = block_at(p, "sm_realloc", &i);
+    struct pool *pool = block_at(p, func, &i);
     if (!pool) return 0;
     size_t n = block_granules(pool, i), want = granules_for(size);
+    *usable = 0;
+    if (size > POOL_MAX_REQUEST) return n * GRANULE;
     if (want < n) {
         used_clear(pool, i + want, n - want);
         pool->used_granules -= n - want;
@@ -366,12 +378,13 @@ int pool_resize(void *p, size_t size, size_t *usable)
     } else if (want > n) {
         /* The granules after the block must be free, and inside the pool. */
         if (i + want > POOL_GRANULES || bitmap_next_one(pool->used, i + want, i + n) != i + want)
-            return 0;
+            return n * GRANULE;
         used_set(pool, i + n, want - n);
         pool->used_granules += want - n;
+        hints_past(pool, i + n, i + want);
     }
     *usable = want * GRANULE;
-    return 1;
+    return n * GRANULE;
 }
 
 /* ---- Invariants (README.md), checked by sm_check().  Cost: O(pools x 2048 words). */

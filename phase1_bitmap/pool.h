@@ -66,10 +66,11 @@ size_t pool_free(void *p, const char *func);
 /* The usable size of the live block at p, 0 and bad pointers as in pool_free. */
 size_t pool_usable(const void *p, const char *func);
 
-/* Grows or shrinks the live block at p in place to hold size bytes.  Returns 1 and the new
- * usable size in *usable when done; 0, block untouched, when the granules after it are taken,
- * size > POOL_MAX_REQUEST, or p lies in no pool. */
-int pool_resize(void *p, size_t size, size_t *usable);
+/* Grows or shrinks the live block at p in place to hold size bytes.  Returns its usable size
+ * before the call, 0 and bad pointers as in pool_free.  Stores the new usable size in *usable
+ * when done, 0 (block untouched) when the granules after it are taken or size >
+ * POOL_MAX_REQUEST. */
+size_t pool_resize(void *p, size_t size, size_t *usable, const char *func);
 
 /* Checks every pool invariant (README.md); 0 when they hold, check_failed("...") otherwise. */
 int pool_check(void);

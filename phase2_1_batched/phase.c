@@ -112,33 +112,42 @@ size_t phase_free(void *ptr, const char *func)
     return s->size;
 }
 
-size_t phase_usable_size(const void *ptr, const char *func)
+/* The usable size of ptr, a live block of the slab s; anything else aborts. */
+static size_t slab_usable(const struct slab *s, const void *ptr, const char *func)
 {
-    struct slab *s = slab_find(ptr);
-    if (s) {
-        if (!slab_block_ok(s, ptr)) sm_bad_pointer(func, "invalid pointer", ptr);
-        if (block_is_free((void *) ptr))
-            sm_bad_pointer(func, free_block_wording((void *) ptr), ptr);
-        return s->size;
-    }
-    if (HYBRID && pool_owns(ptr)) return pool_usable(ptr, func);
+    if (!slab_block_ok(s, ptr)) sm_bad_pointer(func, "invalid pointer", ptr);
+    if (block_is_free((void *) ptr)) sm_bad_pointer(func, free_block_wording((void *) ptr), ptr);
+    return s->size;
+}
+
+/* The usable size of ptr, a big block; anything else aborts. */
+static size_t big_usable(const void *ptr, const char *func)
+{
     size_t n = bigblock_usable(ptr);
     if (!n) sm_bad_pointer(func, "invalid pointer", ptr);
     return n;
 }
 
-/* A slab block stays where it is while the new size fits its class; the pool grows into free
- * granules after the block; a big block while the size fits its mapping. */
-int phase_resize(void *ptr, size_t size, size_t *usable)
+size_t phase_usable_size(const void *ptr, const char *func)
 {
     struct slab *s = slab_find(ptr);
-    if (s) {
-        *usable = s->size;
-        return size <= s->size;
+    if (s) return slab_usable(s, ptr, func);
+    size_t n = HYBRID ? pool_usable(ptr, func) : 0;
+    return n ? n : big_usable(ptr, func);
+}
+
+/* A slab block stays where it is while the new size fits its class; the pool grows into free
+ * granules after the block; a big block while the size fits its mapping. */
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
+{
+    struct slab *s = slab_find(ptr);
+    if (!s && HYBRID) {
+        size_t old = pool_resize(ptr, size, usable, func);
+        if (old) return old;
     }
-    if (HYBRID && pool_owns(ptr)) return pool_resize(ptr, size, usable);
-    *usable = bigblock_usable(ptr);
-    return size <= *usable;
+    size_t old = s ? slab_usable(s, ptr, func) : big_usable(ptr, func);
+    *usable = size <= old ? old : 0;
+    return old;
 }
 
 /* A big block grows by remapping its pages (bigblock_remap); slab and pool blocks move by a

@@ -251,11 +251,10 @@ static inline const char *free_block_wording(void *b)
     return freed ? "double free" : "invalid pointer";
 }
 
-/* Whether the block b (free or live) carries its free key, under Valgrind too, where b may be
- * live, its bytes the program's (defined or not, and the slack after a small request NOACCESS):
- * each of its first 16 bytes is given back exactly the state memcheck had for it.  Not a hot
- * path. */
-static inline int block_is_free(void *b)
+/* block_is_free under Valgrind, where b may be live, its bytes the program's (defined or not,
+ * and the slack after a small request NOACCESS): each of its first 16 bytes is given back
+ * exactly the state memcheck had for it. */
+static inline int block_is_free_vg(void *b)
 {
     if (!sm_vg_running()) return block_has_free_key(b);
     unsigned char bits[2 * sizeof(void *)];
@@ -271,6 +270,13 @@ static inline int block_is_free(void *b)
             SM_VG_CLOSE((char *) b + i, 1);
     }
     return is_free;
+}
+
+/* Whether the block b (free or live) carries its free key, under Valgrind too: the test of
+ * every sm_realloc and sm_usable_size, so natively it is the key test alone. */
+static inline int block_is_free(void *b)
+{
+    return likely(sm_vg_off()) ? block_has_free_key(b) : block_is_free_vg(b);
 }
 
 #endif

@@ -140,21 +140,19 @@ size_t phase_usable_size(const void *ptr, const char *func)
     return record_of(ptr, func)->usable;
 }
 
-int phase_resize(void *ptr, size_t size, size_t *usable)
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
 {
-    SM_AllocationEnhanced *m = record_of(ptr, "sm_realloc");
-    int done;
-    if (m->source == FROM_SLAB)
-        done = size <= m->usable; /* the object keeps its class */
-    else if (m->source == FROM_POOL)
-        done = size <= POOL_MAX_REQUEST && pool_resize(ptr, size, &m->usable);
+    SM_AllocationEnhanced *m = record_of(ptr, func);
+    size_t old = m->usable;
+    if (m->source == FROM_POOL)
+        pool_resize(ptr, size, usable, func);
     else
-        done = size <= m->usable;
-    if (done) {
+        *usable = size <= old ? old : 0; /* a slab object keeps its class, a big block its map */
+    if (*usable) {
+        m->usable = *usable;
         m->size = size;
-        *usable = m->usable;
     }
-    return done;
+    return old;
 }
 
 /* A big block grows by remapping its pages (bigblock_remap), and its record follows it to the

@@ -146,9 +146,14 @@ Test(pool, resize_in_place)
     cr_assert_eq(sm_usable_size(b), 32);
     cr_assert_eq(sm_check(), 0);
     size_t usable;
-    cr_assert_eq(pool_resize(b, 1008, &usable), 1, "the tail is free again");
-    cr_assert_eq(pool_resize(b, 1009, &usable), 0, "c is in the way");
-    cr_assert_eq(pool_resize(b, POOL_MAX_REQUEST + 1, &usable), 0);
+    cr_assert_eq(pool_resize(b, 1008, &usable, "test"), 32, "b held 32 bytes");
+    cr_assert_eq(usable, 1008, "the tail is free again");
+    cr_assert_eq(pool_resize(b, 1009, &usable, "test"), 1008);
+    cr_assert_eq(usable, 0, "c is in the way");
+    cr_assert_eq(pool_resize(b, POOL_MAX_REQUEST + 1, &usable, "test"), 1008);
+    cr_assert_eq(usable, 0, "too big for a pool block");
+    size_t not_in_a_pool;
+    cr_assert_eq(pool_resize(&not_in_a_pool, 16, &usable, "test"), 0);
     cr_assert_eq(sm_check(), 0);
     sm_teardown(); /* gives back the blocks left live (a leak under memcheck) */
 }
