@@ -10,15 +10,16 @@
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
-# PROCS driver processes per allocator and trace (3 in a full compare; 1 with --quick, in bench
-# mode, and for phase2's slow cells), the row of the fastest kept: on a VM a whole process now
-# and then runs markedly slower than the next one of the same binary on the same trace
-# (common/bench/README.md, "Caps, and why"), and the fastest of three compares each allocator
-# at its best.  A driver is build/<phase>/smbench,
-# or build/system/smbench with
-# LD_PRELOAD for jemalloc, mimalloc and tcmalloc (the driver is told which allocator it must
-# find, so a preload that did not take is an error, not a mislabelled row).  A cell that fails
-# its check pass gets no figures; a cell in CAPPED is not run, and the table says so.
+# PROCS rounds (3 in a full compare; 1 with --quick and in bench mode), each running every cell
+# once in a driver process of its own (phase2's slow cells in the first round only), the row of
+# a cell's fastest process kept: on a VM a whole process now and then runs markedly slower than
+# the next one of the same binary on the same trace, and the machine itself slows down for
+# minutes at a time (common/bench/README.md, "Caps, and why").  Rounds spread each cell's
+# processes over the whole run, so the fastest of three compares each allocator at its best.
+# A driver is build/<phase>/smbench, or build/system/smbench with LD_PRELOAD for jemalloc,
+# mimalloc and tcmalloc (the driver is told which allocator it must find, so a preload that did
+# not take is an error, not a mislabelled row).  A cell that fails its check pass gets no
+# figures and is not run again; a cell in CAPPED is not run, and the table says so.
 set -u
 cd "$(dirname "$0")/../.."
 # shellcheck source=common/bench/lib.sh
@@ -128,19 +129,11 @@ run() {
     fi
 }
 
-# fastest N COMMAND...: runs COMMAND (one driver process, one CSV row) N times and prints the
-# row with the lowest median time per operation; fails as the first failing run does.
-fastest() {
-    local n=$1 best="" row
-    shift
-    for ((i = 0; i < n; i++)); do
-        row=$("$@") || return
-        if [ -z "$best" ] || awk -F, -v a="$row" -v b="$best" \
-            'BEGIN { split(a, x); split(b, y); exit !(x[5] != "" && x[5] + 0 < y[5] + 0) }'; then
-            best=$row
-        fi
-    done
-    echo "$best"
+# faster ROW BEST: whether the CSV row ROW has a lower median time per operation than BEST (or
+# BEST is empty).
+faster() {
+    [ -z "$2" ] || awk -F, -v a="$1" -v b="$2" \
+        'BEGIN { split(a, x); split(b, y); exit !(x[5] != "" && x[5] + 0 < y[5] + 0) }'
 }
 
 header=$(build/system/smbench --header)
@@ -153,41 +146,59 @@ status=$tmp/status.csv # allocator,trace,status,reason for cells without figures
 if [ "$mode" != callgrind ]; then
     echo "$header" >"$csv"
     total=$((${#allocs[@]} * ${#traces[@]}))
-    k=0 ok=0 failed=0 capped=0
+    ok=0 failed=0 capped=0
+    declare -A best=() dead=() # per cell (label:trace): fastest row so far; failed or capped
     echo "== benchmark: ${#allocs[@]} allocators x ${#traces[@]} traces; each cell checked," \
-        "then a warm-up and 5 timed replays (median, min, max); the fastest of $PROCS processes"
+        "then a warm-up and 5 timed replays (median, min, max); the fastest of $PROCS rounds"
     if [[ -n "$SLOW" && " ${phases[*]} " == *" $SLOW "* ]]; then
         echo "== $SLOW: checked, then one timed replay$([ "$mode" = compare ] &&
-            echo " of at most $SLOW_OPS operations") a cell (FULL=1: like the others)"
+            echo " of at most $SLOW_OPS operations") a cell, in the first round only (FULL=1:" \
+            "like the others)"
     fi
     [ "${SM_INFO:-}" = 1 ] && echo "== SM_INFO=1: info mode; every figure is marked INFO MODE"
-    for a in "${allocs[@]}"; do
+    # Round by round, every cell once a round: a stretch of minutes in which the machine runs
+    # slow lands on every allocator alike, instead of on the few whose cells it happened to hold.
+    for ((round = 1; round <= PROCS; round++)); do
+        k=0
+        for a in "${allocs[@]}"; do
+            read -r label bin pre <<<"$a"
+            for t in "${traces[@]}"; do
+                k=$((k + 1))
+                tn=$(name_of "$t")
+                cell=$label:$tn extra=()
+                [ -n "${dead[$cell]:-}" ] && continue
+                if [[ " $SLOW " == *" $label "* ]]; then
+                    [ $round -gt 1 ] && continue
+                    extra=("${SLOW_ARGS[@]}")
+                fi
+                printf '[%d/%d, round %d/%d] %s on %s ... ' $k $total $round $PROCS "$label" "$tn"
+                if [[ " $CAPPED " == *" $cell "* ]]; then
+                    echo "$label,$tn,capped,$CAP_REASON" >>"$status"
+                    echo "capped (see the table)"
+                    capped=$((capped + 1)) dead[$cell]=1
+                    continue
+                fi
+                t0=$EPOCHREALTIME
+                if row=$(run "$label" "$bin" "$pre" "${extra[@]}" "$t" 2>$tmp/cell.err); then
+                    faster "$row" "${best[$cell]:-}" && best[$cell]=$row
+                    echo "$row" | awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" \
+                        '{ printf "%.1f ns/op (took %.1f s)\n", $5, t1 - t0 }'
+                else
+                    msg=$(why_failed $?)
+                    echo "$label,$tn,FAILED,$msg" >>"$status"
+                    echo "FAILED: $msg"
+                    cat $tmp/cell.err >>"$log"
+                    failed=$((failed + 1)) dead[$cell]=1
+                    unset "best[$cell]"
+                fi
+            done
+        done
+    done
+    for a in "${allocs[@]}"; do # the CSV in allocator order, a row per cell with figures
         read -r label bin pre <<<"$a"
         for t in "${traces[@]}"; do
-            k=$((k + 1))
-            tn=$(name_of "$t")
-            printf '[%d/%d] %s on %s ... ' $k $total "$label" "$tn"
-            if [[ " $CAPPED " == *" $label:$tn "* ]]; then
-                echo "$label,$tn,capped,$CAP_REASON" >>"$status"
-                echo "capped (see the table)"
-                capped=$((capped + 1))
-                continue
-            fi
-            t0=$EPOCHREALTIME
-            extra=() procs=$PROCS
-            [[ " $SLOW " == *" $label "* ]] && extra=("${SLOW_ARGS[@]}") procs=1
-            if row=$(fastest $procs run "$label" "$bin" "$pre" "${extra[@]}" "$t" 2>$tmp/cell.err); then
-                echo "$row" >>"$csv"
-                echo "$row" | awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" \
-                    '{ printf "%.1f ns/op (cell took %.1f s)\n", $5, t1 - t0 }'
-                ok=$((ok + 1))
-            else
-                msg=$(why_failed $?)
-                echo "$label,$tn,FAILED,$msg" >>"$status"
-                echo "FAILED: $msg"
-                cat $tmp/cell.err >>"$log"
-                failed=$((failed + 1))
-            fi
+            cell=$label:$(name_of "$t")
+            [ -n "${best[$cell]:-}" ] && echo "${best[$cell]}" >>"$csv" && ok=$((ok + 1))
         done
     done
 fi
