@@ -10,12 +10,12 @@
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
-# PROCS rounds (3 in a full compare; 1 with --quick and in bench mode), each running every cell
+# PROCS rounds (5 in a full compare; 1 with --quick and in bench mode), each running every cell
 # once in a driver process of its own (phase2's slow cells in the first round only), the row of
 # a cell's fastest process kept: on a VM a whole process now and then runs markedly slower than
 # the next one of the same binary on the same trace, and the machine itself slows down for
 # minutes at a time (common/bench/README.md, "Caps, and why").  Rounds spread each cell's
-# processes over the whole run, so the fastest of three compares each allocator at its best.
+# processes over the whole run, so the fastest of five compares each allocator at its best.
 # A driver is build/<phase>/smbench, or build/system/smbench with LD_PRELOAD for jemalloc,
 # mimalloc and tcmalloc (the driver is told which allocator it must find, so a preload that did
 # not take is an error, not a mislabelled row).  A cell that fails its check pass gets no
@@ -54,7 +54,7 @@ SLOW_ARGS=(--runs 1)
 [ "$mode" = compare ] && SLOW_ARGS+=(--max-ops "$SLOW_OPS") # bench: the trace asked for, whole
 if [ -n "${FULL:-}" ]; then CAPPED="" SLOW=""; fi
 PROCS=1
-[ "$mode" = compare ] && [ $quick = 0 ] && PROCS=3
+[ "$mode" = compare ] && [ $quick = 0 ] && PROCS=5
 CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 7 times (the series stops at 10^5; make compare FULL=1 runs it)"
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 load0=$(cut -d' ' -f1 /proc/loadavg)
