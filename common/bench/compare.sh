@@ -12,10 +12,10 @@
 #
 # PROCS rounds (5 in a full compare; 1 with --quick and in bench mode), each running every cell
 # once in a driver process of its own (phase2's slow cells in the first round only), the row of
-# a cell's fastest process kept: on a VM a whole process now and then runs markedly slower than
-# the next one of the same binary on the same trace, and the machine itself slows down for
-# minutes at a time (common/bench/README.md, "Caps, and why").  Rounds spread each cell's
-# processes over the whole run, so the fastest of five compares each allocator at its best.
+# a cell's median process kept: on a VM a whole process now and then runs markedly faster or
+# slower than the next one of the same binary on the same trace, for minutes at a time
+# (common/bench/README.md, "Caps, and why").  Rounds spread each cell's processes over the
+# whole run, and the median of five compares every allocator in the state it is mostly in.
 # A driver is build/<phase>/smbench, or build/system/smbench with LD_PRELOAD for jemalloc,
 # mimalloc and tcmalloc (the driver is told which allocator it must find, so a preload that did
 # not take is an error, not a mislabelled row).  A cell that fails its check pass gets no
@@ -129,11 +129,10 @@ run() {
     fi
 }
 
-# faster ROW BEST: whether the CSV row ROW has a lower median time per operation than BEST (or
-# BEST is empty).
-faster() {
-    [ -z "$2" ] || awk -F, -v a="$1" -v b="$2" \
-        'BEGIN { split(a, x); split(b, y); exit !(x[5] != "" && x[5] + 0 < y[5] + 0) }'
+# median_row: of the CSV rows on stdin (one per process of a cell), the one whose time per
+# operation (field 5, itself the median of that process's timed replays) is the median.
+median_row() {
+    sort -t, -k5,5g | awk '{ row[NR] = $0 } END { if (NR) print row[int((NR + 1) / 2)] }'
 }
 
 header=$(build/system/smbench --header)
@@ -147,9 +146,9 @@ if [ "$mode" != callgrind ]; then
     echo "$header" >"$csv"
     total=$((${#allocs[@]} * ${#traces[@]}))
     ok=0 failed=0 capped=0
-    declare -A best=() dead=() # per cell (label:trace): fastest row so far; failed or capped
+    declare -A rows=() dead=() # per cell (label:trace): its rows so far; failed or capped
     echo "== benchmark: ${#allocs[@]} allocators x ${#traces[@]} traces; each cell checked," \
-        "then a warm-up and 5 timed replays (median, min, max); the fastest of $PROCS rounds"
+        "then a warm-up and 5 timed replays (median, min, max); the median of $PROCS rounds"
     if [[ -n "$SLOW" && " ${phases[*]} " == *" $SLOW "* ]]; then
         echo "== $SLOW: checked, then one timed replay$([ "$mode" = compare ] &&
             echo " of at most $SLOW_OPS operations") a cell, in the first round only (FULL=1:" \
@@ -180,7 +179,7 @@ if [ "$mode" != callgrind ]; then
                 fi
                 t0=$EPOCHREALTIME
                 if row=$(run "$label" "$bin" "$pre" "${extra[@]}" "$t" 2>$tmp/cell.err); then
-                    faster "$row" "${best[$cell]:-}" && best[$cell]=$row
+                    rows[$cell]+=$row$'\n'
                     echo "$row" | awk -F, -v t0="$t0" -v t1="$EPOCHREALTIME" \
                         '{ printf "%.1f ns/op (took %.1f s)\n", $5, t1 - t0 }'
                 else
@@ -189,7 +188,7 @@ if [ "$mode" != callgrind ]; then
                     echo "FAILED: $msg"
                     cat $tmp/cell.err >>"$log"
                     failed=$((failed + 1)) dead[$cell]=1
-                    unset "best[$cell]"
+                    unset "rows[$cell]"
                 fi
             done
         done
@@ -198,7 +197,9 @@ if [ "$mode" != callgrind ]; then
         read -r label bin pre <<<"$a"
         for t in "${traces[@]}"; do
             cell=$label:$(name_of "$t")
-            [ -n "${best[$cell]:-}" ] && echo "${best[$cell]}" >>"$csv" && ok=$((ok + 1))
+            [ -n "${rows[$cell]:-}" ] || continue
+            printf %s "${rows[$cell]}" | median_row >>"$csv"
+            ok=$((ok + 1))
         done
     done
 fi
