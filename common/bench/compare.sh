@@ -10,7 +10,8 @@
 #   compare.sh bench [--trace F] [--with-system] PHASE...   table only (build/bench/bench.csv)
 #   compare.sh callgrind [--phases-only] PHASE...           instructions per operation
 #
-# PROCS rounds (5 in a full compare; 1 with --quick and in bench mode), each running every cell
+# PROCS rounds (5 in a full compare; 1 with --quick and in bench mode; ROUNDS=N in the
+# environment sets it), each running every cell
 # once in a driver process of its own (phase2's slow cells in the first round only), the row of
 # a cell's median process kept: on a VM a whole process now and then runs markedly faster or
 # slower than the next one of the same binary on the same trace, for minutes at a time
@@ -55,6 +56,10 @@ SLOW_ARGS=(--runs 1)
 if [ -n "${FULL:-}" ]; then CAPPED="" SLOW=""; fi
 PROCS=1
 [ "$mode" = compare ] && [ $quick = 0 ] && PROCS=5
+if [ -n "${ROUNDS:-}" ]; then # make compare ROUNDS=9, on a machine noisier still
+    [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "compare.sh: ROUNDS takes 1 to 99" >&2; exit 2; }
+    PROCS=$ROUNDS
+fi
 CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 7 times (the series stops at 10^5; make compare FULL=1 runs it)"
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 load0=$(cut -d' ' -f1 /proc/loadavg)
@@ -148,7 +153,8 @@ if [ "$mode" != callgrind ]; then
     ok=0 failed=0 capped=0
     declare -A rows=() dead=() # per cell (label:trace): its rows so far; failed or capped
     echo "== benchmark: ${#allocs[@]} allocators x ${#traces[@]} traces; each cell checked," \
-        "then a warm-up and 5 timed replays (median, min, max); the median of $PROCS rounds"
+        "then a warm-up and 5 timed replays (median, min, max)$([ "$PROCS" -gt 1 ] &&
+            echo "; the median process of $PROCS rounds")"
     if [[ -n "$SLOW" && " ${phases[*]} " == *" $SLOW "* ]]; then
         echo "== $SLOW: checked, then one timed replay$([ "$mode" = compare ] &&
             echo " of at most $SLOW_OPS operations") a cell, in the first round only (FULL=1:" \
@@ -170,7 +176,9 @@ if [ "$mode" != callgrind ]; then
                     [ $round -gt 1 ] && continue
                     extra=("${SLOW_ARGS[@]}")
                 fi
-                printf '[%d/%d, round %d/%d] %s on %s ... ' $k $total $round $PROCS "$label" "$tn"
+                of_rounds="" # the progress line names the round when there are several
+                [ "$PROCS" -gt 1 ] && of_rounds=", round $round/$PROCS"
+                printf '[%d/%d%s] %s on %s ... ' $k $total "$of_rounds" "$label" "$tn"
                 if [[ " $CAPPED " == *" $cell "* ]]; then
                     echo "$label,$tn,capped,$CAP_REASON" >>"$status"
                     echo "capped (see the table)"

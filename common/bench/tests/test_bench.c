@@ -723,6 +723,37 @@ Test(driver, compare_script_prints_progress_and_the_seed_table)
     cr_expect(strstr(out, "| Peak live payload          | 112 B       |") != NULL, "%s", out);
     cr_expect(strstr(out, "== summary: 1 cells measured, 0 failed, 0 capped") != NULL, "%s", out);
 
+    /* Rounds: each cell once a round, and the CSV keeps the median process's row. */
+    snprintf(cmd, sizeof cmd,
+             "ROUNDS=3 %s/common/bench/compare.sh bench --trace %s phase0_original", ROOT, p);
+    cr_assert_eq(run(cmd), 0, "stderr: %s", out_of_run("err"));
+    out = out_of_run("out");
+    double ns[3];
+    for (int r = 0; r < 3; r++) {
+        char tag[64];
+        snprintf(tag, sizeof tag, "[1/1, round %d/3] phase0_original on tiny ... ", r + 1);
+        const char *at = strstr(out, tag);
+        cr_assert(at != NULL, "no line '%s' in: %s", tag, out);
+        ns[r] = strtod(at + strlen(tag), NULL);
+    }
+    double median = ns[0] < ns[1] ? (ns[1] < ns[2]   ? ns[1]
+                                     : ns[0] < ns[2] ? ns[2]
+                                                     : ns[0])
+                                  : (ns[0] < ns[2]   ? ns[0]
+                                     : ns[1] < ns[2] ? ns[2]
+                                                     : ns[1]);
+    const char *csv = read_file(ROOT "/build/bench/bench.csv");
+    const char *row = strstr(csv, "\nphase0_original,tiny,");
+    cr_assert(row != NULL, "no phase0_original row in bench.csv: %s", csv);
+    const char *field = row + 1;
+    for (int f = 1; f < 5; f++) /* to field 5, ns_per_op */
+        field = strchr(field, ',') + 1;
+    double kept = strtod(field, NULL);
+    cr_expect(kept > median - 0.051 && kept < median + 0.051,
+              "kept %.2f ns/op; the median of %.2f, %.2f and %.2f is %.2f", kept, ns[0], ns[1],
+              ns[2], median);
+    cr_expect_eq(run("ROUNDS=0 " ROOT "/common/bench/compare.sh bench phase0_original"), 2);
+
     /* A cell that fails its check shows FAILED and makes the run fail. */
     const char *bad = write_file("bad.rep", "0\n1\n2\n1\nf 0\nf 0\n");
     snprintf(cmd, sizeof cmd, "%s/common/bench/compare.sh bench --trace %s phase0_original", ROOT,
