@@ -65,11 +65,14 @@ size_t phase_usable_size(const void *ptr, const char *func)
 
 size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
 {
-    size_t old = phase_usable_size(ptr, func);
-    if (!heap_owns(ptr))
-        *usable = size <= old ? old : 0; /* a big block keeps its mapping while size fits */
-    else if (size > LARGE_THRESHOLD || !heap_resize(ptr, size, usable))
-        *usable = 0;
+    size_t old = heap_usable(ptr, func);
+    if (old) {
+        if (size > LARGE_THRESHOLD || !heap_resize(ptr, size, usable)) *usable = 0;
+        return old;
+    }
+    old = bigblock_usable(ptr); /* not in a chunk */
+    if (!old) sm_bad_pointer(func, "invalid pointer", ptr);
+    *usable = size <= old ? old : 0; /* a big block keeps its mapping while size fits */
     return old;
 }
 

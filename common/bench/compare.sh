@@ -164,7 +164,8 @@ if [ "$mode" != callgrind ]; then
     # Round by round, every cell once a round: a stretch of minutes in which the machine runs
     # slow lands on every allocator alike, instead of on the few whose cells it happened to hold.
     for ((round = 1; round <= PROCS; round++)); do
-        k=0
+        k=0 of_rounds="" # the progress line names the round when there are several
+        [ "$PROCS" -gt 1 ] && of_rounds=", round $round/$PROCS"
         for a in "${allocs[@]}"; do
             read -r label bin pre <<<"$a"
             for t in "${traces[@]}"; do
@@ -176,8 +177,6 @@ if [ "$mode" != callgrind ]; then
                     [ $round -gt 1 ] && continue
                     extra=("${SLOW_ARGS[@]}")
                 fi
-                of_rounds="" # the progress line names the round when there are several
-                [ "$PROCS" -gt 1 ] && of_rounds=", round $round/$PROCS"
                 printf '[%d/%d%s] %s on %s ... ' $k $total "$of_rounds" "$label" "$tn"
                 if [[ " $CAPPED " == *" $cell "* ]]; then
                     echo "$label,$tn,capped,$CAP_REASON" >>"$status"
