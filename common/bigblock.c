@@ -4,8 +4,12 @@
  * The blocks are kept in an address table (common/addr_table.h), outside the blocks: for each,
  * its mapping (home, the payload itself) and the mapping's length (len).
  *
+ * A freed block's mapping is kept for the next big block (see "Kept mappings" in bigblock.h):
+ * kept[] holds them oldest first, outside the table.
+ *
  * Invariants, checked by bigblock_check(): the table's own; every entry's mapping is whole
- * pages and starts at its payload.
+ * pages and starts at its payload; the kept mappings are whole pages, at most KEEP_SLOTS of
+ * them, none in the table, and kept_bytes is their total, at most BIGBLOCK_KEEP_BYTES.
  */
 #include "bigblock.h"
 #include "addr_table.h"
@@ -22,18 +26,89 @@
 static struct addr_table blocks = {.map = sysalloc, .unmap = sysfree};
 static uint64_t allocations;
 
+#define KEEP_SLOTS 8
+static struct kept {
+    uintptr_t home;
+    size_t len;
+} kept[KEEP_SLOTS]; /* oldest first */
+static size_t nkept, kept_bytes;
+
+/* Forgets kept[i], keeping the others in their order. */
+static void unkeep(size_t i)
+{
+    kept_bytes -= kept[i].len;
+    nkept--;
+    for (; i < nkept; i++)
+        kept[i] = kept[i + 1];
+}
+
+/* A freed block's mapping: kept, the oldest ones unmapped to make room, or unmapped itself
+ * when it is larger than all the room there is. */
+static void keep(uintptr_t home, size_t len)
+{
+    if (len > BIGBLOCK_KEEP_BYTES) {
+        sysfree((void *) home, len);
+        return;
+    }
+    while (nkept == KEEP_SLOTS || kept_bytes + len > BIGBLOCK_KEEP_BYTES) {
+        sysfree((void *) kept[0].home, kept[0].len);
+        unkeep(0);
+    }
+    kept[nkept++] = (struct kept){.home = home, .len = len};
+    kept_bytes += len;
+}
+
+/* The smallest kept mapping of len to BIGBLOCK_KEEP_FIT * len bytes aligned to align, taken
+ * out of kept[]; 0 when there is none. */
+static uintptr_t take_kept(size_t len, size_t align, size_t *got)
+{
+    size_t best = nkept;
+    for (size_t i = 0; i < nkept; i++) {
+        const struct kept *k = &kept[i];
+        if (k->len >= len && k->len / BIGBLOCK_KEEP_FIT <= len && k->home % align == 0 &&
+            (best == nkept || k->len < kept[best].len))
+            best = i;
+    }
+    if (best == nkept) return 0;
+    uintptr_t home = kept[best].home;
+    *got = kept[best].len;
+    unkeep(best);
+    return home;
+}
+
+/* Unmaps every kept mapping. */
+static void drop_kept(void)
+{
+    while (nkept > 0) {
+        sysfree((void *) kept[0].home, kept[0].len);
+        unkeep(0);
+    }
+}
+
+/* A new mapping of len bytes aligned to align; when the OS refuses, the kept mappings go
+ * back to it and the request is made once more. */
+static char *map_new(size_t len, size_t align)
+{
+    for (int tries = 0; tries < 2; tries++) {
+        char *base = align > sysalloc_page_size() ? sysalloc_aligned(len, align) : sysalloc(len);
+        if (base || nkept == 0) return base;
+        drop_kept();
+    }
+    return NULL;
+}
+
 void *bigblock_alloc(size_t size, size_t align)
 {
-    size_t page = sysalloc_page_size();
     if (size < SM_ALIGN) size = SM_ALIGN; /* so that even a 0-byte block lies inside its mapping */
     size_t len = sysalloc_rounded(size);
-    char *base = !len ? NULL : align > page ? sysalloc_aligned(len, align) : sysalloc(len);
+    char *base = !len ? NULL : (char *) take_kept(len, align, &len);
+    if (!base && len) base = map_new(len, align);
     if (!base) {
         errno = ENOMEM;
         return NULL;
     }
     if (addr_table_insert(&blocks, base, (uintptr_t) base, len) != 0) {
-        sysfree(base, len);
+        keep((uintptr_t) base, len);
         errno = ENOMEM;
         return NULL;
     }
@@ -78,7 +153,7 @@ size_t bigblock_free(void *p)
     struct addr_entry *e = addr_table_find(&blocks, p);
     if (!e) return 0;
     size_t usable = e->len;
-    sysfree((void *) e->home, e->len);
+    keep(e->home, e->len);
     addr_table_remove(&blocks, e);
     return usable;
 }
@@ -98,6 +173,16 @@ int bigblock_check(void)
         if (addr_entry_ptr(e) != (void *) e->home)
             return check_failed("bigblock: payload is not the start of its mapping");
     }
+    size_t total = 0;
+    for (size_t i = 0; i < nkept; i++) {
+        if (kept[i].home % page || kept[i].len % page || kept[i].len == 0)
+            return check_failed("bigblock: kept mapping not whole pages");
+        if (addr_table_find(&blocks, (void *) kept[i].home))
+            return check_failed("bigblock: a kept mapping is also a live block");
+        total += kept[i].len;
+    }
+    if (nkept > KEEP_SLOTS || total != kept_bytes || total > BIGBLOCK_KEEP_BYTES)
+        return check_failed("bigblock: kept mappings miscounted");
     return addr_table_check(&blocks);
 }
 
@@ -109,6 +194,12 @@ static void big_blocks(const struct walk_region *r, struct walk_out *out)
     walk_block(out, payload, r->addr + r->size - payload, SM_WALK_LIVE);
 }
 
+/* A kept mapping: free, the next big block's. */
+static void kept_blocks(const struct walk_region *r, struct walk_out *out)
+{
+    walk_block(out, r->addr, r->size, SM_WALK_FREE);
+}
+
 void bigblock_walk(struct walk_list *list)
 {
     struct addr_entry *e;
@@ -116,6 +207,11 @@ void bigblock_walk(struct walk_list *list)
         struct walk_region r = {
             .addr = e->home, .size = e->len, .what = "big block", .item = addr_entry_ptr(e)};
         r.blocks = big_blocks;
+        walk_region(list, &r);
+    }
+    for (size_t i = 0; i < nkept; i++) {
+        struct walk_region r = {.addr = kept[i].home, .size = kept[i].len, .what = "kept mapping"};
+        r.blocks = kept_blocks;
         walk_region(list, &r);
     }
     walk_meta_region(list, blocks.slots, blocks.cap * sizeof *blocks.slots, "big-block table");
@@ -127,5 +223,6 @@ void bigblock_teardown(void)
     for (size_t i = 0; (e = addr_table_next(&blocks, &i));)
         sysfree((void *) e->home, e->len);
     addr_table_release(&blocks);
+    drop_kept();
     allocations = 0;
 }
