@@ -4,6 +4,19 @@
 #include "bitmap.h"
 #include "align.h"
 
+/* Bits [i, i + n) across words: a masked first word, whole middle words, a masked last word. */
+void bitmap_fill(uint64_t *map, size_t i, size_t n, int value)
+{
+    size_t w = i / 64, last = (i + n - 1) / 64;
+    uint64_t head = bitmap_mask_from(i % 64), tail = bitmap_mask_upto((i + n - 1) % 64);
+    if (w == last) head &= tail;
+    map[w] = value ? map[w] | head : map[w] & ~head;
+    if (w == last) return;
+    while (++w < last)
+        map[w] = value ? BITMAP_ONES : 0;
+    map[last] = value ? map[last] | tail : map[last] & ~tail;
+}
+
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below)
 {
     if (below <= floor) return BITMAP_NONE;

@@ -104,36 +104,24 @@ static inline size_t bitmap_run_end(const uint64_t *used, const uint64_t *start,
     return bitmap_first_set(used, BITMAP_ONES, start, nbits, from);
 }
 
-/* Set or clear bits [i, i + n), n >= 1: a masked first word, whole middle words, a masked last
- * word. */
+/* Set or clear bits [i, i + n), n >= 1.  A run inside one word (a block of up to 64 granules
+ * that does not cross a word: the usual case) is one masked or/and, inline; a longer one is
+ * bitmap_fill's (bitmap.c), so that a caller's common case makes no call. */
+void bitmap_fill(uint64_t *map, size_t i, size_t n, int value);
 static inline void bitmap_set_range(uint64_t *map, size_t i, size_t n)
 {
-    size_t w = i / 64, last = (i + n - 1) / 64;
-    uint64_t head = bitmap_mask_from(i % 64), tail = bitmap_mask_upto((i + n - 1) % 64);
-    if (w == last) {
-        map[w] |= head & tail;
-        return;
-    }
-    map[w++] |= head;
-    while (w < last)
-        map[w++] = BITMAP_ONES;
-    map[last] |= tail;
+    if (i % 64 + n <= 64)
+        map[i / 64] |= bitmap_mask_upto(n - 1) << (i % 64);
+    else
+        bitmap_fill(map, i, n, 1);
 }
-
 static inline void bitmap_clear_range(uint64_t *map, size_t i, size_t n)
 {
-    size_t w = i / 64, last = (i + n - 1) / 64;
-    uint64_t head = bitmap_mask_from(i % 64), tail = bitmap_mask_upto((i + n - 1) % 64);
-    if (w == last) {
-        map[w] &= ~(head & tail);
-        return;
-    }
-    map[w++] &= ~head;
-    while (w < last)
-        map[w++] = 0;
-    map[last] &= ~tail;
+    if (i % 64 + n <= 64)
+        map[i / 64] &= ~(bitmap_mask_upto(n - 1) << (i % 64));
+    else
+        bitmap_fill(map, i, n, 0);
 }
-
 /* The last set bit in [floor, below), or BITMAP_NONE when there is none: the same search going
  * down, with __builtin_clzll (count leading zeros). */
 size_t bitmap_prev_one(const uint64_t *map, size_t floor, size_t below);

@@ -94,15 +94,22 @@ static size_t pools_upper_bound(const void *p)
     return lo;
 }
 
-static struct pool *pool_of(const void *p)
+static int pool_holds(const struct pool *pool, const void *p)
 {
     const char *c = p;
-    if (current && c >= granules_of(current) && c < granules_of(current) + POOL_SIZE)
-        return current;
+    return c >= granules_of(pool) && c < granules_of(pool) + POOL_SIZE;
+}
+
+static __attribute__((noinline)) struct pool *pool_of_searched(const void *p)
+{
     size_t i = pools_upper_bound(p);
-    if (i == 0) return NULL;
-    struct pool *pool = pools[i - 1];
-    return c >= granules_of(pool) && c < granules_of(pool) + POOL_SIZE ? pool : NULL;
+    return i > 0 && pool_holds(pools[i - 1], p) ? pools[i - 1] : NULL;
+}
+
+/* The current pool first (most frees are of recent blocks): a compare pair, no call. */
+static inline struct pool *pool_of(const void *p)
+{
+    return current && pool_holds(current, p) ? current : pool_of_searched(p);
 }
 
 int pool_owns(const void *p)
@@ -154,16 +161,23 @@ static void pool_release(struct pool *pool)
 
 /* Marks granules [i, i + n) used, or free, in `used` and in its zero-word summary together:
  * the summary is never out of step outside these two. */
-static inline void used_set(struct pool *pool, size_t i, size_t n)
+static inline __attribute__((always_inline)) void used_set(struct pool *pool, size_t i, size_t n)
 {
     bitmap_set_range(pool->used, i, n);
-    bitmap_summarize(pool->zero_words, pool->used, i, n);
+    /* The words of the run hold a used bit now: none of them is 0. */
+    if (i % 64 + n <= 64)
+        bitmap_clear(pool->zero_words, i / 64);
+    else
+        bitmap_fill(pool->zero_words, i / 64, (i + n - 1) / 64 - i / 64 + 1, 0);
 }
 
-static inline void used_clear(struct pool *pool, size_t i, size_t n)
+static inline __attribute__((always_inline)) void used_clear(struct pool *pool, size_t i, size_t n)
 {
     bitmap_clear_range(pool->used, i, n);
-    bitmap_summarize(pool->zero_words, pool->used, i, n);
+    if (i % 64 + n <= 64)
+        bitmap_summarize_word(pool->zero_words, pool->used, i / 64);
+    else
+        bitmap_summarize(pool->zero_words, pool->used, i, n);
 }
 
 /* ---- Allocation. */
@@ -212,7 +226,8 @@ static size_t pool_search(struct pool *pool, size_t n, size_t align)
     /* BUILD-IT end */
 }
 
-static inline void *pool_take(struct pool *pool, size_t i, size_t n, size_t *usable)
+static inline __attribute__((always_inline)) void *pool_take(struct pool *pool, size_t i, size_t n,
+                                                             size_t *usable)
 {
     /* BUILD-IT begin lab 1 */
     if (pool->used_granules == 0) empty_pools--;
@@ -247,14 +262,11 @@ static __attribute__((noinline)) struct pool *alloc_slow(size_t n, size_t align,
     return pool_create();
 }
 
-/* Fast path first: the granules at the current pool's hint (one word test); then a search of
- * the current pool; then alloc_slow.  Whichever finds the run, pool_take takes it. */
-static void *alloc_granules(size_t n, size_t align, size_t *usable)
+/* A search of the current pool, then alloc_slow; pool_take takes the run found. */
+static __attribute__((noinline)) void *alloc_searched(size_t n, size_t align, size_t *usable)
 {
     struct pool *pool = current;
-    size_t i = BITMAP_NONE;
-    if (__builtin_expect(pool != NULL, 1))
-        i = align == 1 && free_at_hint(pool, n) ? *hint_of(pool, n) : pool_search(pool, n, align);
+    size_t i = pool ? pool_search(pool, n, align) : BITMAP_NONE;
     if (i == BITMAP_NONE) {
         pool = alloc_slow(n, align, &i);
         if (!pool) {
@@ -263,6 +275,16 @@ static void *alloc_granules(size_t n, size_t align, size_t *usable)
         }
     }
     return pool_take(pool, i, n, usable);
+}
+
+/* Fast path first: the granules at the current pool's hint (one word test), taken with no call
+ * when they lie in one word; anything else is alloc_searched. */
+static inline void *alloc_granules(size_t n, size_t align, size_t *usable)
+{
+    struct pool *pool = current;
+    if (__builtin_expect(pool != NULL && align == 1 && free_at_hint(pool, n), 1))
+        return pool_take(pool, *hint_of(pool, n), n, usable);
+    return alloc_searched(n, align, usable);
 }
 
 void *pool_alloc(size_t size, size_t *usable)
@@ -287,7 +309,7 @@ void *pool_memalign(size_t align, size_t size, size_t *usable)
  * "double free" when a block that started at p was freed and its granule is free still, and
  * "invalid pointer" for anything else (mid-block, never handed out, or in a block that has
  * reused the granule since: then the pool cannot tell a stale pointer from a wrong one). */
-static struct pool *block_at(const void *p, const char *func, size_t *index)
+static inline struct pool *block_at(const void *p, const char *func, size_t *index)
 {
     struct pool *pool = pool_of(p);
     if (!pool) return NULL;
@@ -309,13 +331,13 @@ static size_t block_granules(const struct pool *pool, size_t i)
     return bitmap_run_end(pool->used, pool->start, POOL_GRANULES, i + 1) - i;
 }
 
-/* Granules [i, end) were just freed.  The skip marker no_run_of stays true unless the free run
- * now around them is at least no_run_of long; the scans each way stop at that length, so the
- * cost is at most no_run_of / 64 words per side. */
-static void keep_no_run_of(struct pool *pool, size_t i, size_t end)
+/* Granules [i, end) were just freed, and no_run_of is known (not SIZE_MAX).  The skip marker
+ * stays true unless the free run now around them is at least no_run_of long; the scans each way
+ * stop at that length, so the cost is at most no_run_of / 64 words per side.  Out of line: a
+ * pool with room (the usual case) never calls it. */
+static __attribute__((noinline)) void keep_no_run_of(struct pool *pool, size_t i, size_t end)
 {
     size_t need = pool->no_run_of;
-    if (need == SIZE_MAX) return;
     size_t floor = i > need ? i - need : 0;
     size_t before = bitmap_prev_one(pool->used, floor, i);
     size_t from = before == BITMAP_NONE ? floor : before + 1;
@@ -339,7 +361,7 @@ size_t pool_free(void *p, const char *func)
     if (POOL_FIRST_FIT && i < pool->hint[0]) pool->hint[0] = i;
     /* BUILD-IT stub: size_t n = 0; SM_NOT_WRITTEN(1, pool, i); */
     /* BUILD-IT end */
-    keep_no_run_of(pool, i, i + n);
+    if (pool->no_run_of != SIZE_MAX) keep_no_run_of(pool, i, i + n);
     if (pool->used_granules == 0 && ++empty_pools > POOL_KEEP_EMPTY) pool_release(pool);
     return n * GRANULE;
 }
