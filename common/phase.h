@@ -42,7 +42,9 @@ size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func);
 /* Moves a live block to hold size bytes without copying it, where the phase can: a big block
  * (common/bigblock.h) grows by remapping its pages.  Returns the new address, with the new
  * usable size in *usable and ptr no longer valid; or NULL, with the block untouched, when the
- * phase cannot (sm_realloc then copies).  Called after phase_resize said no. */
+ * phase cannot (sm_realloc then copies).  Called after phase_resize said no, and only for a
+ * block of at least REMAP_MIN usable bytes: a mapping is whole pages, and no page is smaller. */
+#define REMAP_MIN 4096
 void *phase_remap(void *ptr, size_t size, size_t *usable);
 
 /* A block that moves to grow (phase_remap, or sm_realloc's copy) gets at least 1/GROWTH_DIVISOR

@@ -181,7 +181,7 @@ void *sm_realloc(void *ptr, size_t size)
         count_resize(old, usable);
         return ptr;
     }
-    void *moved = phase_remap(ptr, size, &usable);
+    void *moved = old >= REMAP_MIN ? phase_remap(ptr, size, &usable) : NULL;
     if (moved) {
         VG_MOVED(ptr, moved, kept, size, usable);
         count_resize(old, usable);

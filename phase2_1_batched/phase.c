@@ -136,9 +136,10 @@ size_t phase_usable_size(const void *ptr, const char *func)
     return n ? n : big_usable(ptr, func);
 }
 
-/* A slab block stays where it is while the new size fits its class; the pool grows into free
- * granules after the block; a big block while the size fits its mapping. */
-size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
+/* Resize for any pointer, native or under Valgrind: the checks of the fast path below with a
+ * full region lookup; the pool's blocks and big blocks; the reports. */
+static __attribute__((noinline)) size_t resize_general(void *ptr, size_t size, size_t *usable,
+                                                       const char *func)
 {
     struct slab *s = slab_find(ptr);
     if (!s && HYBRID) {
@@ -148,6 +149,18 @@ size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
     size_t old = s ? slab_usable(s, ptr, func) : big_usable(ptr, func);
     *usable = size <= old ? old : 0;
     return old;
+}
+
+/* A slab block stays where it is while the new size fits its class; the pool grows into free
+ * granules after the block; a big block while the size fits its mapping.  The fast path, for a
+ * live slab block when Valgrind is known absent, makes phase_free's checks and no call. */
+size_t phase_resize(void *ptr, size_t size, size_t *usable, const char *func)
+{
+    struct slab *s = slab_find_cached(ptr);
+    if (unlikely(!s || !sm_vg_off() || !slab_block_ok(s, ptr) || block_has_free_key(ptr)))
+        return resize_general(ptr, size, usable, func);
+    *usable = size <= s->size ? s->size : 0;
+    return s->size;
 }
 
 /* A big block grows by remapping its pages (bigblock_remap); slab and pool blocks move by a
