@@ -43,7 +43,7 @@ done
 
 # Cells left out of the standard run, and why: each of these replays for many seconds (one
 # 10^6-operation replay: phase0 ~8 s and phase1 ~10 s of O(n) searches, phase2 ~30 s of
-# system calls), and every cell replays 7 times.  FULL=1 (make compare FULL=1) runs them too.
+# system calls), and every cell replays 12 times.  FULL=1 (make compare FULL=1) runs them too.
 CAPPED="phase0_original:scale_1e6 phase1_bitmap:scale_1e6 phase2_slab:scale_1e6"
 # phase2 is a thousand times slower than the others by design (one mmap per allocation): its
 # cells get one timed replay (--runs 1) after the check pass, and only the first SLOW_OPS
@@ -60,7 +60,7 @@ if [ -n "${ROUNDS:-}" ]; then # make compare ROUNDS=9, on a machine noisier stil
     [[ "$ROUNDS" =~ ^[1-9][0-9]?$ ]] || { echo "compare.sh: ROUNDS takes 1 to 99" >&2; exit 2; }
     PROCS=$ROUNDS
 fi
-CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 7 times (the series stops at 10^5; make compare FULL=1 runs it)"
+CAP_REASON="not run: one 10^6-operation replay takes 8-30 s here and a cell replays 12 times (the series stops at 10^5; make compare FULL=1 runs it)"
 cpu_model=$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo)
 load0=$(cut -d' ' -f1 /proc/loadavg)
 

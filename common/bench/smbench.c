@@ -18,8 +18,13 @@
  *   1. the check pass (verify.h): unmeasured; a failure prints the error and exits 3;
  *   2. sm_teardown(), then one replay from the empty allocator: its counters are the
  *      sysalloc calls, peak mapped bytes, cache hits, slab/pool counts and init time
- *      reported; it is also the warm-up for the timed runs;
- *   3. --runs timed replays, the whole loop between two CLOCK_MONOTONIC readings (a clock
+ *      reported;
+ *   3. WARMUPS more replays, untimed (none with --runs 1): an allocator's state takes a few
+ *      replays to settle after a teardown (the frees between runs reorder its free lists and
+ *      with them where each block lands), and until it has, a replay can take twice as long
+ *      as later ones, the same count of instructions executed; the C library's allocator,
+ *      never torn down, is settled by the check pass already (README.md, "Warm-up");
+ *   4. --runs timed replays, the whole loop between two CLOCK_MONOTONIC readings (a clock
  *      call per operation would cost as much as the allocation it measures); the blocks a
  *      trace leaves live are freed between runs, outside the timing.
  * With SM_INFO=1 every sysalloc call prints a line, which costs far more than the call: the
@@ -109,14 +114,30 @@ static int failed_at(const char *who, const struct trace *t, size_t op)
     return 3;
 }
 
-/* Steps 2 and 3 of the file comment.  Returns 0 or an exit status. */
+#define WARMUPS 5
+
+/* n replays of t, each followed by the cleanup, their times in times[] when it is given.  0, or
+ * what replay_trace returned for the one that failed. */
+static size_t replays(const struct trace *t, void **ptrs, int n, uint64_t *times)
+{
+    for (int i = 0; i < n; i++) {
+        uint64_t t0 = now_ns();
+        size_t bad = replay_trace(t, ptrs);
+        uint64_t t1 = now_ns();
+        if (bad) return bad;
+        replay_cleanup(t, ptrs);
+        if (times) times[i] = t1 - t0;
+    }
+    return 0;
+}
+
+/* Steps 2 to 4 of the file comment.  Returns 0 or an exit status. */
 static int measure(const struct trace *t, const struct options *o, const char *who,
                    struct result *r)
 {
     void **ptrs = calloc(t->num_ids ? t->num_ids : 1, sizeof *ptrs);
     uint64_t *times = calloc((size_t) o->runs, sizeof *times);
     struct sm_stats before, after;
-    size_t bad;
     if (!ptrs || !times) {
         fprintf(stderr, "smbench: out of memory\n");
         exit(3);
@@ -125,30 +146,19 @@ static int measure(const struct trace *t, const struct options *o, const char *w
     if (sysalloc_reset_peak) sysalloc_reset_peak();
     sm_stats(&before);
     uint64_t t0 = now_ns();
-    bad = replay_trace(t, ptrs);
+    size_t bad = replay_trace(t, ptrs);
     uint64_t t1 = now_ns();
     sm_stats(&after);
+    stats_delta(&r->cold, &before, &after);
+    times[0] = t1 - t0;
+    int single = o->once || o->runs == 1;
+    if (!bad) replay_cleanup(t, ptrs);
+    if (!bad && !single) bad = replays(t, ptrs, WARMUPS, NULL);
+    if (!bad && !single) bad = replays(t, ptrs, o->runs, times);
     if (bad) {
         free(ptrs);
         free(times);
         return failed_at(who, t, bad);
-    }
-    stats_delta(&r->cold, &before, &after);
-    replay_cleanup(t, ptrs);
-    times[0] = t1 - t0;
-
-    int single = o->once || o->runs == 1;
-    for (int i = 0; i < o->runs && !single; i++) {
-        t0 = now_ns();
-        bad = replay_trace(t, ptrs);
-        t1 = now_ns();
-        if (bad) {
-            free(ptrs);
-            free(times);
-            return failed_at(who, t, bad);
-        }
-        replay_cleanup(t, ptrs);
-        times[i] = t1 - t0;
     }
     int n = single ? 1 : o->runs;
     qsort(times, (size_t) n, sizeof *times, by_value);
