@@ -6,14 +6,16 @@
  *   size <= POOL_MAX_REQUEST (256 KiB)  phase1's bitmap pool (phase1_bitmap/pool.h);
  *   larger                              a mapping of its own (common/bigblock).
  * With HYBRID=0 (the seed's pure slab allocator) there is no pool: everything above
- * LARGEST_CLASS gets a mapping of its own, one sysalloc per block.
+ * LARGEST_CLASS gets a mapping of its own, one sysalloc per block unless a freed block's kept
+ * mapping serves it (common/bigblock.h).
  *
  * The fast paths (FAST_PATH) are the two functions a program calls millions of times:
  * phase_malloc pops from the current slab of the class and phase_free pushes onto the slab the
  * block lies in, with slab.h's slab_pop_block and slab_push_block.  Anything else - a class
  * with no free block, a slab that filled up or emptied, initialization, a run under Valgrind,
  * the records of BATCH_METADATA=0 - goes through the general paths: slab_alloc (slab.c) and
- * free_general below, which use the annotated slab_pop and slab_push.
+ * free_general below, which use the annotated slab_pop and slab_push.  phase_resize has free's
+ * checks as its fast path (realloc of a slab block: a yes or no, no call) and resize_general.
  */
 #include "slab.h"
 #include "bigblock.h"

@@ -310,7 +310,8 @@ echo "== summary: $ok cells measured, $failed failed, $capped capped, in $((end 
 if [ "$mode" = compare ]; then
     # When and where: the stamp a reference run keeps (make figures-reference).
     { date -u '+%F %H:%M UTC'
-      echo "make compare$([ $quick = 1 ] && echo " QUICK=1") on $(nproc) cores ($cpu_model)," \
+      echo "make compare$([ $quick = 1 ] && echo " QUICK=1")$([ "$PROCS" != 5 ] && [ $quick = 0 ] &&
+          echo " ROUNDS=$PROCS") on $(nproc) cores ($cpu_model)," \
           "load average $load0 at the start, in $((end - start)) s"; } >"$out/run.txt"
     echo "== CSVs: $out/compare.csv scaling.csv${cg_made:+ callgrind.csv}${abl_made:+ ablation.csv}"
     [ $quick = 1 ] && echo "== QUICK=1: no callgrind and no ablation, so figures 1-4 only" \

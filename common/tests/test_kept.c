@@ -17,6 +17,7 @@
 #include <errno.h>
 
 #define MIB ((size_t) 1 << 20)
+#define KIB ((size_t) 1 << 10)
 
 static struct sysalloc_counters counters(void)
 {
@@ -71,10 +72,10 @@ Test(kept, a_kept_mapping_serves_only_a_quarter_of_its_size_or_more)
     char *p = sm_malloc(big);
     cr_assert_not_null(p);
     sm_free(p);
-    char *small = sm_malloc(big / BIGBLOCK_KEEP_FIT - 64 * 1024); /* too small to take it */
+    char *small = sm_malloc(big / BIGBLOCK_KEEP_FIT - 64 * KIB); /* too small to take it */
     cr_assert_not_null(small);
     cr_assert_neq(small, p);
-    char *fits = sm_malloc(big / BIGBLOCK_KEEP_FIT + 64 * 1024);
+    char *fits = sm_malloc(big / BIGBLOCK_KEEP_FIT + 64 * KIB);
     cr_assert_eq(fits, p);
     cr_assert_eq(sm_usable_size(fits), big, "the whole kept mapping is usable");
     cr_assert_eq(sm_check(), 0);
