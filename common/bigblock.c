@@ -42,6 +42,13 @@ static void unkeep(size_t i)
         kept[i] = kept[i + 1];
 }
 
+/* Gives the oldest kept mapping back to the OS. */
+static void unmap_oldest(void)
+{
+    sysfree((void *) kept[0].home, kept[0].len);
+    unkeep(0);
+}
+
 /* A freed block's mapping: kept, the oldest ones unmapped to make room, or unmapped itself
  * when it is larger than all the room there is. */
 static void keep(uintptr_t home, size_t len)
@@ -50,10 +57,8 @@ static void keep(uintptr_t home, size_t len)
         sysfree((void *) home, len);
         return;
     }
-    while (nkept == KEEP_SLOTS || kept_bytes + len > BIGBLOCK_KEEP_BYTES) {
-        sysfree((void *) kept[0].home, kept[0].len);
-        unkeep(0);
-    }
+    while (nkept == KEEP_SLOTS || kept_bytes + len > BIGBLOCK_KEEP_BYTES)
+        unmap_oldest();
     kept[nkept++] = (struct kept){.home = home, .len = len};
     kept_bytes += len;
 }
@@ -79,10 +84,8 @@ static uintptr_t take_kept(size_t len, size_t align, size_t *got)
 /* Unmaps every kept mapping. */
 static void drop_kept(void)
 {
-    while (nkept > 0) {
-        sysfree((void *) kept[0].home, kept[0].len);
-        unkeep(0);
-    }
+    while (nkept > 0)
+        unmap_oldest();
 }
 
 /* A new mapping of len bytes aligned to align; when the OS refuses, the kept mappings go
